@@ -59,6 +59,8 @@ export interface SplitOptions {
 export interface SplitResult {
   /** Words exactly as produced; a `\x00` escape leaves a NUL inside a word. */
   raw: string[];
+  /** The line ended with an empty word (after a separator, `""`...): not a word, but `.if` and -cc glue it back as a space. */
+  trailingEmpty?: boolean;
   error?: { kind: SplitErrorKind; index: number };
   /** For `.${NAME}` errors HAProxy shows the line cut after the name. */
   shownEnd?: number;
@@ -142,10 +144,11 @@ export function splitLine(input: string, opts: SplitOptions): SplitResult {
       i++;
     }
   }
-  if (word !== '') raw.push(word);
+  const trailingEmpty = word === '';
+  if (!trailingEmpty) raw.push(word);
   if (quoteAt >= 0) return { raw, error: { kind: 'quote', index: quoteAt } };
   if (toomany) return { raw, error: { kind: 'toomany', index: i } };
-  return { raw };
+  return trailingEmpty ? { raw, trailingEmpty } : { raw };
 }
 
 type Expansion =
@@ -325,7 +328,7 @@ export function lexConfig(text: string, file: string, opts: LexOptions): ConfigL
           return 'stop';
         }
         if (top !== undefined && MASKED.has(top)) return;
-        const v = condition('.if', split.raw, where);
+        const v = condition('.if', split, where);
         if (v === undefined) return 'stop';
         conds[conds.length - 1] = v ? 'if-take' : 'if-drop';
         return;
@@ -343,7 +346,7 @@ export function lexConfig(text: string, file: string, opts: LexOptions): ConfigL
           conds[conds.length - 1] = 'elif-skip';
           return;
         }
-        const v = condition('.elif', split.raw, where);
+        const v = condition('.elif', split, where);
         if (v === undefined) return 'stop';
         conds[conds.length - 1] = v ? 'elif-take' : 'elif-drop';
         return;
@@ -380,9 +383,8 @@ export function lexConfig(text: string, file: string, opts: LexOptions): ConfigL
   }
 
   /** Evaluates a .if/.elif; undefined after reporting an error. */
-  function condition(kw: '.if' | '.elif', raw: string[], where: { file: string; line: number }): boolean | undefined {
-    // HAProxy glues the words back together with single spaces (embedded NULs become spaces too).
-    const words = raw.slice(1).map((w) => w.replace(/\0/g, ' '));
+  function condition(kw: '.if' | '.elif', split: SplitResult, where: { file: string; line: number }): boolean | undefined {
+    const words = conditionWords(split).slice(1);
     const r = evaluateCondition(words, condOpts);
     if ('value' in r) return r.value;
     const expr = printable(words.join(' '));
@@ -439,6 +441,15 @@ export function lexConfig(text: string, file: string, opts: LexOptions): ConfigL
 // -cc EXPR
 
 /**
+ * HAProxy re-joins a condition's words by turning every NUL of its output buffer into a space:
+ * embedded NULs too, and a trailing empty word leaves a trailing space (so `.if "" ""` is " ").
+ */
+function conditionWords(split: SplitResult): string[] {
+  const words = split.raw.map((w) => w.replace(/\0/g, ' '));
+  return split.trailingEmpty ? [...words, ''] : words;
+}
+
+/**
  * `haproxy -cc EXPR`: the argument is tokenised like a config line (no comments) and then
  * evaluated. `message` is what HAProxy prints after "[ALERT] ... : config : ".
  */
@@ -452,9 +463,6 @@ export function checkCondition(expr: string, opts: ConditionOptions): { value: b
     };
     return { message: messages[split.error.kind] ?? 'Unhandled error in condition, please report this to the developers.' };
   }
-  const r = evaluateCondition(
-    split.raw.map((w) => w.replace(/\0/g, ' ')),
-    opts,
-  );
+  const r = evaluateCondition(conditionWords(split), opts);
   return 'value' in r ? r : { message: `Failed to evaluate condition: ${r.error}` };
 }
