@@ -78,7 +78,7 @@ export function noHash(key: Uint8Array): number {
   return Number(BigInt.asUintN(32, neg ? -v : v));
 }
 
-/** Bob Jenkins' 32-bit integer mix, HAProxy's "avalanche" modifier and its consistent-hash node keys. */
+/** Bob Jenkins' 32-bit integer mix times a prime, HAProxy's "avalanche" modifier and its consistent-hash node keys. */
 export function avalanche(a: number): number {
   a = (a + 0x7ed55d16 + (a << 12)) | 0;
   a = (a ^ 0xc761c23c ^ (a >>> 19)) | 0;
@@ -86,7 +86,8 @@ export function avalanche(a: number): number {
   a = ((a + 0xd3a2646c) ^ (a << 9)) | 0;
   a = (a + 0xfd7046c5 + (a << 3)) | 0;
   a = (a ^ 0xb55a4f09 ^ (a >>> 16)) | 0;
-  return a >>> 0;
+  // HAProxy then multiplies by a large prime (about 3/4 of 2^32) to spread values over its trees.
+  return Math.imul(a, 0xc0000001 | 0) >>> 0;
 }
 
 export const HASH_FUNCTIONS: Readonly<Record<HashFunctionName, HashFunction>> = {
