@@ -1,0 +1,125 @@
+/**
+ * The second phase: with every section parsed, resolve names and check what spans sections —
+ * backend references, modes, duplicate servers, missing timeouts — as HAProxy does after parsing,
+ * but naming the line of each problem.
+ */
+import type { Diagnostics } from '../core/diag.js';
+import { hasBackend, hasFrontend, type Config, type Mode, type Proxy } from './model.js';
+
+/** A proxy without `mode` runs in tcp mode, as in HAProxy. */
+export function modeOf(p: Proxy): Mode {
+  return p.mode ?? 'tcp';
+}
+
+function findBackend(config: Config, name: string): Proxy | undefined {
+  return config.proxies.find((p) => p.name === name && hasBackend(p));
+}
+
+function label(p: Proxy): string {
+  return p.kind === 'listen' ? 'proxy' : p.kind;
+}
+
+export function finalizeConfig(config: Config, diags: Diagnostics): void {
+  for (const p of config.proxies) {
+    checkBackendRefs(config, p, diags);
+    checkServers(p, diags);
+    checkTimeouts(p, diags);
+    if (hasFrontend(p) && p.kind !== 'backend' && p.binds.length === 0 && !p.disabled) {
+      diags.warning(`${label(p)} '${p.name}' has no 'bind' directive. Please declare it as a backend if this was intended.`, p.where);
+    }
+    checkHttpOnly(p, diags);
+  }
+  checkUserlists(config, diags);
+  checkErrorSections(config, diags);
+}
+
+function checkBackendRefs(config: Config, p: Proxy, diags: Diagnostics): void {
+  if (p.kind === 'backend') return;
+  const refs = [
+    ...(p.defaultBackend ? [{ name: p.defaultBackend.name, where: p.defaultBackend.where, rule: 'default_backend', dynamic: false }] : []),
+    ...p.useBackends.map((u) => ({ name: u.name, where: u.where, rule: 'use_backend', dynamic: u.dynamic })),
+  ];
+  for (const ref of refs) {
+    if (ref.dynamic) continue; // resolved per request, falling back to default_backend
+    const be = findBackend(config, ref.name);
+    if (!be) {
+      diags.alert(`Proxy '${p.name}': unable to find required ${ref.rule}: '${ref.name}'.`, ref.where);
+      continue;
+    }
+    if (be === p) {
+      diags.alert(`Proxy '${p.name}': ${ref.rule} '${ref.name}' refers to the proxy itself.`, ref.where);
+      continue;
+    }
+    if (modeOf(p) === 'http' && modeOf(be) === 'tcp') {
+      diags.alert(
+        `http ${p.kind} '${p.name}' (${p.where.file}:${p.where.line}) tries to use incompatible tcp backend '${be.name}' (${be.where.file}:${be.where.line}) in a '${ref.rule}' rule (see 'mode').`,
+        ref.where,
+      );
+    }
+  }
+}
+
+function checkServers(p: Proxy, diags: Diagnostics): void {
+  const seen = new Map<string, number>();
+  for (const s of p.servers) {
+    const first = seen.get(s.name);
+    if (first !== undefined) {
+      diags.alert(`${p.kind === 'listen' ? 'proxy' : p.kind} '${p.name}', another server named '${s.name}' was already defined at line ${first}, please use distinct names.`, s.where);
+    } else {
+      seen.set(s.name, s.where.line);
+    }
+  }
+}
+
+function checkTimeouts(p: Proxy, diags: Diagnostics): void {
+  if (p.disabled) return;
+  const missing: string[] = [];
+  if (hasFrontend(p) && !p.timeouts.client) missing.push('client');
+  if (hasBackend(p) && !p.timeouts.connect) missing.push('connect');
+  if (hasBackend(p) && !p.timeouts.server) missing.push('server');
+  if (missing.length === 0) return;
+  diags.warning(`missing timeouts for ${label(p)} '${p.name}'.`, p.where, [
+    'While not properly invalid, you will certainly encounter various problems',
+    'with such a configuration. To fix this, please ensure that all following',
+    "timeouts are set to a non-zero value: 'client', 'connect', 'server'.",
+  ]);
+}
+
+/** Settings that only mean something in `mode http`: HAProxy warns and ignores them in tcp mode. */
+function checkHttpOnly(p: Proxy, diags: Diagnostics): void {
+  if (modeOf(p) === 'http') return;
+  const ignored = (what: string, where = p.where) =>
+    diags.warning(`${what} will be ignored for ${label(p)} '${p.name}' (needs 'mode http').`, where);
+  if (p.cookie) ignored(`'cookie'`, p.cookie.where);
+  for (const name of ['httplog', 'forwardfor', 'originalto', 'httpclose', 'http-server-close', 'http-keep-alive']) {
+    if (p.options[name]) ignored(`'option ${name}'`, p.optionArgs[name]?.where);
+  }
+  for (const set of ['http-request', 'http-response', 'http-after-response']) {
+    const first = p.rules[set]?.[0];
+    if (first) ignored(`'${set}' rules`, first.where);
+  }
+}
+
+function checkUserlists(config: Config, diags: Diagnostics): void {
+  for (const ul of config.userlists) {
+    for (const u of ul.users) {
+      for (const g of u.groups) {
+        if (!ul.groups.some((x) => x.name === g)) diags.alert(`userlist '${ul.name}': no such group '${g}' for user '${u.name}'.`, u.where);
+      }
+    }
+    for (const g of ul.groups) {
+      for (const name of g.users) {
+        if (!ul.users.some((u) => u.name === name)) diags.alert(`userlist '${ul.name}': no such user '${name}' in group '${g.name}'.`, g.where);
+      }
+    }
+  }
+}
+
+function checkErrorSections(config: Config, diags: Diagnostics): void {
+  for (const p of config.proxies) {
+    for (const line of p.errorfileSections) {
+      const name = line.args[1]!;
+      if (!config.httpErrors.some((h) => h.name === name)) diags.alert(`proxy '${p.name}': unknown http-errors section '${name}' in 'errorfiles'.`, line.where);
+    }
+  }
+}

@@ -1,0 +1,33 @@
+/** Parse + finalize in one call: what the command line, reloads and tests use. */
+import { Diagnostics } from '../core/diag.js';
+import { parseConfigFiles, parseConfigText } from './parser.js';
+import { finalizeConfig } from './finalize.js';
+import type { Config } from './model.js';
+import { FEATURES, LANGUAGE_LEVEL } from '../version.js';
+
+export interface Loaded {
+  config: Config;
+  diags: Diagnostics;
+  /** True when there is no alert: the configuration may run. */
+  ok: boolean;
+}
+
+function options(env: Record<string, string | undefined>, diags: Diagnostics) {
+  return { env, diags, features: FEATURES, version: LANGUAGE_LEVEL };
+}
+
+/** Finalize runs only on a configuration that parsed cleanly, as in HAProxy: it avoids cascades of errors. */
+function complete(config: Config, diags: Diagnostics): Loaded {
+  if (diags.alerts === 0) finalizeConfig(config, diags);
+  return { config, diags, ok: diags.alerts === 0 };
+}
+
+export function loadConfig(paths: string[], env: Record<string, string | undefined> = process.env): Loaded {
+  const diags = new Diagnostics();
+  return complete(parseConfigFiles(paths, options(env, diags)), diags);
+}
+
+export function loadConfigText(text: string, file = 'inline.cfg', env: Record<string, string | undefined> = {}): Loaded {
+  const diags = new Diagnostics();
+  return complete(parseConfigText(text, file, options(env, diags)), diags);
+}

@@ -1,0 +1,105 @@
+/**
+ * `option NAME [args]` for every option HAProxy 2.6 knows. On/off options are stored in
+ * proxy.options (last one wins, `no option X` sets false, `default option X` forgets it);
+ * options with arguments keep their words in proxy.optionArgs for the module that compiles them.
+ */
+import { addKeywords, families, type Keyword, type Support } from '../config/keywords.js';
+import { proxyKeyword } from '../config/proxy-keyword.js';
+import { HAPROXY_PROXY_KEYWORDS } from '../config/haproxy-keywords.js';
+import type { Proxy } from '../config/model.js';
+
+/** Options that take arguments, with the most arguments each accepts. */
+const WITH_ARGS: Record<string, number> = {
+  forwardfor: 5,
+  originalto: 3,
+  httpchk: 3,
+  httplog: 1,
+  httpslog: 0,
+  tcplog: 0,
+  'mysql-check': 3,
+  'pgsql-check': 2,
+  'redis-check': 0,
+  smtpchk: 2,
+  'ldap-check': 0,
+  'ssl-hello-chk': 0,
+  'tcp-check': 0,
+  'spop-check': 0,
+  'external-check': 0,
+};
+
+/** Connection modes are exclusive: the last one set wins, as in HAProxy. */
+const CONN_MODES = ['http-keep-alive', 'http-server-close', 'httpclose'];
+
+/** What portico does with each option today; the coverage table reads this. */
+const SUPPORT: Record<string, { support: Support; note?: string }> = {
+  'accept-invalid-http-request': { support: 'partial', note: 'relaxes header-name checks only' },
+  'accept-invalid-http-response': { support: 'partial', note: 'relaxes header-name checks only' },
+  checkcache: { support: 'accepted', note: 'no effect' },
+  clitcpka: { support: 'full' },
+  contstats: { support: 'accepted', note: 'counters are always continuous' },
+  'disable-h2-upgrade': { support: 'accepted' },
+  'h1-case-adjust-bogus-client': { support: 'accepted', note: 'header names are sent lower-case' },
+  'h1-case-adjust-bogus-server': { support: 'accepted', note: 'header names are sent lower-case' },
+  'http-no-delay': { support: 'accepted', note: 'Nagle is always off' },
+  'http-pretend-keepalive': { support: 'accepted' },
+  'http-restrict-req-hdr-names': { support: 'partial' },
+  'http-use-proxy-header': { support: 'accepted' },
+  'independent-streams': { support: 'accepted' },
+  'external-check': { support: 'accepted', note: 'external checks are not run' },
+  nolinger: { support: 'accepted' },
+  'socket-stats': { support: 'partial' },
+  'splice-auto': { support: 'accepted', note: 'Node copies through user space' },
+  'splice-request': { support: 'accepted', note: 'Node copies through user space' },
+  'splice-response': { support: 'accepted', note: 'Node copies through user space' },
+  'spop-check': { support: 'accepted', note: 'SPOP checks are not run' },
+  srvtcpka: { support: 'full' },
+  'tcp-smart-accept': { support: 'accepted' },
+  'tcp-smart-connect': { support: 'accepted' },
+  tcpka: { support: 'full' },
+  transparent: { support: 'accepted', note: 'needs IP_TRANSPARENT, which Node does not expose' },
+  'idle-close-on-response': { support: 'accepted' },
+};
+
+function setOption(proxy: Proxy, name: string, value: boolean | undefined): void {
+  if (value === true && CONN_MODES.includes(name)) for (const m of CONN_MODES) delete proxy.options[m];
+  if (value === undefined) delete proxy.options[name];
+  else proxy.options[name] = value;
+}
+
+const optionKeywords: Omit<Keyword, 'module'>[] = HAPROXY_PROXY_KEYWORDS.filter((k) => k.name.startsWith('option ')).map((k) => {
+  const name = k.name.slice('option '.length);
+  const maxArgs = WITH_ARGS[name] ?? 0;
+  const info = SUPPORT[name] ?? { support: 'full' as Support };
+  return proxyKeyword(k.name, {
+    support: info.support,
+    note: info.note,
+    negatable: k.negatable,
+    parse(ctx, proxy) {
+      const extra = ctx.args.slice(2);
+      if (ctx.negated || ctx.restored) {
+        if (extra.length > 0) return ctx.alert(`'${ctx.args[0]} ${name}' does not take arguments after 'no'/'default'.`);
+        setOption(proxy, name, ctx.restored ? undefined : false);
+        if (name in WITH_ARGS) delete proxy.optionArgs[name];
+        return;
+      }
+      if (extra.length > maxArgs) {
+        // HAProxy's wording for on/off options given arguments.
+        return ctx.alert(maxArgs === 0 ? `'option ${name}' cannot handle any argument.` : `'option ${name}' takes at most ${maxArgs} argument(s) (got ${extra.length}).`);
+      }
+      setOption(proxy, name, true);
+      if (name in WITH_ARGS) proxy.optionArgs[name] = { args: ctx.args, where: ctx.where };
+    },
+  });
+});
+
+families.add('option', {
+  name: 'option',
+  sections: ['defaults', 'frontend', 'listen', 'backend'],
+  unknown(ctx, member, suggestion) {
+    if (member === undefined) return ctx.alert(`'option' expects an option name.`);
+    if (ctx.negated || ctx.restored) return ctx.alert(`negation/default is not supported for option '${member}'.`);
+    ctx.alert(`unknown option '${member}'${suggestion ? `; did you mean '${suggestion}' maybe ?` : '.'}`);
+  },
+});
+
+addKeywords('proxy', optionKeywords);
