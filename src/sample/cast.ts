@@ -107,7 +107,7 @@ export function toBin(s: Sample): Buffer | undefined {
     return b;
   }
   const str = toStr(s);
-  return str === undefined ? undefined : Buffer.from(str, s.type === 'str' ? 'utf8' : 'latin1');
+  return str === undefined ? undefined : Buffer.from(str, 'latin1');
 }
 
 /** `s` as a sample of type `t`, or undefined when HAProxy has no such cast. */
@@ -151,3 +151,12 @@ export function sampleToString(s: Sample | undefined): string | undefined {
 export const str = (value: string): Sample => ({ type: 'str', value });
 export const int = (value: number): Sample => ({ type: 'int', value });
 export const bool = (value: boolean): Sample => ({ type: 'bool', value });
+
+/**
+ * Sample strings hold bytes, one char per byte (latin1), as header values do on the wire;
+ * text typed in the config (JS strings from UTF-8) is turned into that form.
+ */
+export function configBytes(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return /^[\x00-\x7f]*$/.test(text) ? text : Buffer.from(text, 'utf8').toString('latin1');
+}

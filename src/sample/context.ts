@@ -63,6 +63,8 @@ export interface SampleContext {
   vars: VarStore;
   proxies?: ProxyLookup;
   userlists?: { get(name: string): Userlist | undefined };
+  /** tcp-request content: the inspect delay is over, so WAIT_END / wait_end is true. */
+  waitEnd?: boolean;
   /** Parsed pieces of `req`/`res` computed once per transaction; see TxnCache. */
   cache: TxnCache;
 }

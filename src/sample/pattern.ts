@@ -182,6 +182,11 @@ export class PatternSet {
     return undefined;
   }
 
+  /** The patterns of an exact-string set as written (http_auth_group's group names). */
+  exactTexts(): string[] {
+    return [...this.exact.values(), ...this.exactI.values()].map((p) => p.text);
+  }
+
   /** Call once after the last add(): orders prefix lengths and networks for lookups. */
   compile(): this {
     const lens = (m: Map<string, Pattern>) => [...new Set([...m.keys()].map((k) => k.length))].sort((a, b) => b - a);

@@ -319,3 +319,5 @@ defineFetch({
   needs: 'http-req',
   fetch: (_, ctx) => optStr(basicCredentials(ctx)?.pass),
 });
+
+defineFetch({ name: 'req.proto_http', args: NO_ARGS, out: 'bool', needs: 'http-req', fetch: (_, ctx) => ({ type: 'bool', value: ctx.req !== undefined }) });

@@ -3,6 +3,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { defineFetch, NO_ARGS, type CompileEnv, type Prepared } from '../keywords.js';
 import { parseVarName, type VarRef } from '../vars.js';
 import { parseIp } from '../ip.js';
+import { configBytes } from '../cast.js';
 import type { ArgValue } from '../args.js';
 import type { SampleContext } from '../context.js';
 import type { Sample } from '../types.js';
@@ -27,7 +28,7 @@ function constant(name: string, type: 'str' | 'int' | 'bool' | 'bin' | 'meth' | 
     fetch: (s) => s,
   });
 }
-constant('str', 'str', 'str', (v) => ({ type: 'str', value: String(v) }), 'string');
+constant('str', 'str', 'str', (v) => ({ type: 'str', value: configBytes(String(v)) }), 'string');
 constant('int', 'int', 'int', (v) => ({ type: 'int', value: Number(v) }), 'integer');
 constant('bool', 'bool', 'int', (v) => ({ type: 'bool', value: Number(v) !== 0 }), 'integer');
 constant('meth', 'meth', 'str', (v) => ({ type: 'meth', value: String(v) }), 'string');
@@ -183,3 +184,5 @@ defineFetch({
   needs: 'l4',
   fetch: (_, ctx) => (ctx.frontend ? { type: 'str', value: ctx.frontend.name } : undefined),
 });
+
+defineFetch({ name: 'wait_end', args: NO_ARGS, out: 'bool', needs: 'l4', fetch: (_, ctx) => (ctx.waitEnd ? TRUE : undefined) });
