@@ -110,7 +110,7 @@ export function serverStatus(sv: ServerStats): string {
   const ref = trackRef(sv);
   const chk = ref.check ?? { health: 0, rise: 1, fall: 1 };
   const up = sv.state !== 'stopped';
-  // Transition counters: while up, failures so far out of `fall`; while down, successes out of `rise`.
+  // While up: health left above the down threshold out of `fall`; while down: successes so far out of `rise`.
   const progress = up ? `${chk.health - chk.rise + 1}/${chk.fall}` : `${chk.health}/${chk.rise}`;
   switch (st) {
     case 'down': return 'DOWN';
