@@ -1,0 +1,298 @@
+/**
+ * The header-field scanner shared by request heads, response heads and chunked trailers.
+ * One pass over the bytes: validates names (token chars), values (anything but CR/LF, a CR must
+ * precede LF), unfolds obs-fold, accepts bare LF, lower-cases names, and records what the framing
+ * code needs (Content-Length, Transfer-Encoding, Host, Connection, Upgrade, Expect).
+ */
+import { COLON, CR, HT, LF, SP, TOKEN, equalsLower, latin1 } from './chars.js';
+import { HTX_BLOCK, MAX_HEADER_NAME } from './limits.js';
+
+export const SCAN_MORE = -1;
+export const SCAN_ERROR = -2;
+
+// Transfer-Encoding state, after HAProxy's flags.
+export const TE_SEEN = 1;
+/** chunked appeared in the list */
+export const TE_CHUNKED = 2;
+/** the last coding seen is chunked */
+export const TE_LAST_CHUNKED = 4;
+/** a coding other than chunked appeared */
+export const TE_OTHER = 8;
+
+export const CONN_CLOSE = 1;
+export const CONN_KEEPALIVE = 2;
+export const CONN_UPGRADE = 4;
+
+const TWO_64_MINUS_1 = '18446744073709551615';
+
+/** Everything one scan learns; a fresh object per message keeps the shape monomorphic. */
+export class FieldScan {
+  headers: string[] = [];
+  /** header lines seen, including merged duplicates (HAProxy counts them against maxhdr) */
+  lines = 0;
+  /** running HTX size of the kept headers */
+  htx = 0;
+  errStatus = 0;
+  errMsg = '';
+  errPos = 0;
+  /** number of Content-Length header lines */
+  clCount = 0;
+  clValue = 0;
+  /** significant digits of the Content-Length, to compare values beyond 2^53 exactly */
+  clDigits = '';
+  te = 0;
+  host: string | undefined = undefined;
+  conn = 0;
+  upgrade: string | undefined = undefined;
+  expectContinue = false;
+  wsKeyLength = -1;
+
+  constructor(
+    /** responses accept codings after chunked at parse time; requests do not */
+    readonly isResponse: boolean,
+    /** status to report for malformed fields: 400 for requests, 502 for responses */
+    readonly badStatus: number,
+    /** interpret Content-Length & co (false for trailers) */
+    readonly special: boolean,
+  ) {}
+
+  fail(status: number, msg: string, pos: number): number {
+    this.errStatus = status;
+    this.errMsg = msg;
+    this.errPos = pos;
+    return SCAN_ERROR;
+  }
+}
+
+/**
+ * Scans header lines from `pos` up to and including the empty line that ends them.
+ * Returns the position after that empty line, SCAN_MORE when the bytes end first, or SCAN_ERROR
+ * (details in `s`, errPos relative to `base`). At most `maxLines` header lines are accepted.
+ */
+export function scanFields(s: FieldScan, buf: Buffer, pos: number, end: number, maxLines: number, base: number): number {
+  const headers = s.headers;
+  for (;;) {
+    if (pos >= end) return SCAN_MORE;
+    let c = buf[pos]!;
+    if (c === LF) return pos + 1;
+    if (c === CR) {
+      if (pos + 1 >= end) return SCAN_MORE;
+      if (buf[pos + 1] === LF) return pos + 2;
+      return s.fail(s.badStatus, 'lone CR in header block', pos + 1 - base);
+    }
+    // A continuation line here has no header to continue (folds are consumed with their header).
+    if (c === SP || c === HT) return s.fail(s.badStatus, 'folded line without a previous header', pos - base);
+
+    const nameStart = pos;
+    let kind = 0;
+    let t: number;
+    while (pos < end && (t = TOKEN[buf[pos]!]!) !== 0) {
+      kind |= t;
+      pos++;
+    }
+    if (pos >= end) return SCAN_MORE;
+    if (buf[pos] !== COLON) return s.fail(s.badStatus, 'invalid character in header name', pos - base);
+    const nameLen = pos - nameStart;
+    if (nameLen === 0) return s.fail(s.badStatus, 'empty header name', pos - base);
+    if (nameLen > MAX_HEADER_NAME) return s.fail(s.badStatus, 'header name too long', nameStart - base);
+    if (++s.lines > maxLines) return s.fail(s.badStatus, 'too many headers', nameStart - base);
+    pos++;
+
+    while (pos < end && ((c = buf[pos]!) === SP || c === HT)) pos++;
+    const valueStart = pos;
+    let valueEnd = pos;
+    let folded = false;
+    for (;;) {
+      if (pos >= end) return SCAN_MORE;
+      c = buf[pos]!;
+      let next: number;
+      if (c === LF) {
+        next = pos + 1;
+      } else if (c === CR) {
+        if (pos + 1 >= end) return SCAN_MORE;
+        if (buf[pos + 1] !== LF) return s.fail(s.badStatus, 'lone CR in header value', pos + 1 - base);
+        next = pos + 2;
+      } else {
+        pos++;
+        if (c !== SP && c !== HT) valueEnd = pos;
+        continue;
+      }
+      // End of line: a following line starting with blanks continues this value (obs-fold).
+      if (next >= end) return SCAN_MORE;
+      const n = buf[next]!;
+      if (n === SP || n === HT) {
+        folded = true;
+        pos = next;
+        continue;
+      }
+      pos = next;
+      break;
+    }
+
+    let name = latin1(buf, nameStart, nameStart + nameLen);
+    if (kind & 2) name = name.toLowerCase();
+    const value = folded ? unfold(buf, valueStart, valueEnd) : latin1(buf, valueStart, valueEnd);
+    if (s.special && !noteSpecial(s, name, value, nameStart - base)) {
+      if (s.errStatus !== 0) return SCAN_ERROR;
+      continue; // merged duplicate, not kept
+    }
+    headers.push(name, value);
+    s.htx += HTX_BLOCK + name.length + value.length;
+  }
+}
+
+/** HAProxy replaces each CR and LF of a fold with a space and keeps the blanks that follow. */
+function unfold(buf: Buffer, start: number, end: number): string {
+  let out = '';
+  let from = start;
+  for (let i = start; i < end; i++) {
+    const c = buf[i];
+    if (c === CR || c === LF) {
+      out += latin1(buf, from, i) + ' ';
+      from = i + 1;
+    }
+  }
+  return out + latin1(buf, from, end);
+}
+
+/**
+ * Records a framing-relevant header. Returns false when the header must not be kept
+ * (a merged duplicate) or on error (then s.errStatus is set).
+ */
+function noteSpecial(s: FieldScan, name: string, value: string, at: number): boolean {
+  switch (name.length) {
+    case 4:
+      if (name === 'host') return noteHost(s, value, at);
+      return true;
+    case 6:
+      if (name === 'expect' && equalsLower(value, '100-continue')) s.expectContinue = true;
+      return true;
+    case 7:
+      if (name === 'upgrade') s.upgrade = s.upgrade === undefined ? value : `${s.upgrade}, ${value}`;
+      return true;
+    case 10:
+      if (name === 'connection') s.conn |= connectionFlags(value);
+      return true;
+    case 14:
+      if (name === 'content-length') return noteContentLength(s, value, at);
+      return true;
+    case 17:
+      if (name === 'transfer-encoding') return noteTransferEncoding(s, value, at);
+      if (name === 'sec-websocket-key') s.wsKeyLength = value.length;
+      return true;
+    default:
+      return true;
+  }
+}
+
+function noteHost(s: FieldScan, value: string, at: number): boolean {
+  if (s.host === undefined) {
+    s.host = value;
+    return true;
+  }
+  if (s.host.length === value.length && s.host.toLowerCase() === value.toLowerCase()) return false;
+  s.fail(s.badStatus, 'two different Host headers', at);
+  return false;
+}
+
+/** Calls fn(start, end) for each comma-separated element of v, trimmed of blanks, the way HAProxy walks lists. */
+function forEachElement(v: string, fn: (start: number, end: number) => boolean): boolean {
+  const len = v.length;
+  let i = 0;
+  for (;;) {
+    // Skip blanks; an element exists only if something remains (so a trailing comma adds nothing).
+    while (i < len && (v.charCodeAt(i) === 0x20 || v.charCodeAt(i) === 0x09)) i++;
+    if (i >= len) return true;
+    let e = i;
+    while (e < len && v.charCodeAt(e) !== 0x2c) e++;
+    let te = e;
+    while (te > i && (v.charCodeAt(te - 1) === 0x20 || v.charCodeAt(te - 1) === 0x09)) te--;
+    if (!fn(i, te)) return false;
+    i = e + 1;
+    if (e >= len) return true;
+  }
+}
+
+function connectionFlags(v: string): number {
+  let flags = 0;
+  forEachElement(v, (a, b) => {
+    const len = b - a;
+    if (len === 5 && equalsLower(v.slice(a, b), 'close')) flags |= CONN_CLOSE;
+    else if (len === 10 && equalsLower(v.slice(a, b), 'keep-alive')) flags |= CONN_KEEPALIVE;
+    else if (len === 7 && equalsLower(v.slice(a, b), 'upgrade')) flags |= CONN_UPGRADE;
+    return true;
+  });
+  return flags;
+}
+
+function noteTransferEncoding(s: FieldScan, v: string, at: number): boolean {
+  s.te |= TE_SEEN;
+  return forEachElement(v, (a, b) => {
+    s.te &= ~TE_LAST_CHUNKED;
+    if (b - a === 7 && equalsLower(v.slice(a, b), 'chunked')) {
+      if (s.te & TE_CHUNKED) {
+        s.fail(s.badStatus, 'chunked applied twice', at);
+        return false;
+      }
+      s.te |= TE_CHUNKED | TE_LAST_CHUNKED;
+    } else {
+      if (!s.isResponse && s.te & TE_CHUNKED) {
+        s.fail(s.badStatus, 'transfer coding after chunked', at);
+        return false;
+      }
+      s.te |= TE_OTHER;
+    }
+    return true;
+  });
+}
+
+/**
+ * Content-Length: a list of equal decimal values (RFC 9110 8.6), each at most 2^64-1.
+ * Repeated equal values are merged into the first header; a list is rewritten to one value.
+ */
+function noteContentLength(s: FieldScan, v: string, at: number): boolean {
+  // Unlike list headers, every element must hold a value: "5," and ",5" are errors.
+  let digits = '';
+  let count = 0;
+  let ok = true;
+  let i = 0;
+  const len = v.length;
+  while (ok) {
+    while (i < len && (v.charCodeAt(i) === 0x20 || v.charCodeAt(i) === 0x09)) i++;
+    let e = i;
+    while (e < len && v.charCodeAt(e) >= 0x30 && v.charCodeAt(e) <= 0x39) e++;
+    if (e === i) {
+      ok = false;
+      break;
+    }
+    let z = i;
+    while (z < e - 1 && v.charCodeAt(z) === 0x30) z++; // leading zeros
+    const d = v.slice(z, e);
+    if (d.length > 20 || (d.length === 20 && d > TWO_64_MINUS_1) || (count > 0 && d !== digits)) ok = false;
+    digits = d;
+    count++;
+    while (e < len && (v.charCodeAt(e) === 0x20 || v.charCodeAt(e) === 0x09)) e++;
+    if (e >= len) break;
+    if (v.charCodeAt(e) !== 0x2c) ok = false;
+    i = e + 1;
+  }
+  if (!ok || count === 0) {
+    s.fail(s.badStatus, 'invalid Content-Length', at);
+    return false;
+  }
+  if (s.clCount > 0) {
+    if (digits !== s.clDigits) s.fail(s.badStatus, 'two different Content-Length values', at);
+    s.clCount++;
+    return false;
+  }
+  s.clCount = 1;
+  s.clDigits = digits;
+  s.clValue = Number(digits);
+  if (count > 1) {
+    // Keep one value, as HAProxy forwards it.
+    s.headers.push('content-length', digits);
+    s.htx += HTX_BLOCK + 14 + digits.length;
+    return false;
+  }
+  return true;
+}
