@@ -14,7 +14,7 @@ export interface RawCall {
   after: string;
 }
 
-/** Splits one argument list: commas separate, quotes group, backslash escapes; ')' ends it. */
+/** Splits one argument list: commas separate, quotes group, backslash escapes quotes/commas/parentheses; ')' ends it. */
 function parseArgList(text: string, pos: number): { args: string[]; rests: string[]; end: number } | { error: string } {
   const args: string[] = [];
   const rests: string[] = [];
@@ -24,14 +24,21 @@ function parseArgList(text: string, pos: number): { args: string[]; rests: strin
   rests.push(text.slice(start));
   for (let i = pos; i < text.length; i++) {
     const c = text[i]!;
+    if (c === '\\' && i + 1 < text.length) {
+      // Only quotes, commas, parentheses and backslashes are escaped; "\1" or "\w" stay as written.
+      const n = text[i + 1]!;
+      if (`'",()\\`.includes(n)) {
+        cur += n;
+        i++;
+      } else cur += c;
+      continue;
+    }
     if (quote) {
-      if (c === '\\' && i + 1 < text.length) cur += text[++i];
-      else if (c === quote) quote = '';
+      if (c === quote) quote = '';
       else cur += c;
       continue;
     }
-    if (c === '\\' && i + 1 < text.length) cur += text[++i];
-    else if (c === '"' || c === "'") quote = c;
+    if (c === '"' || c === "'") quote = c;
     else if (c === ',') {
       args.push(cur);
       cur = '';
@@ -101,7 +108,7 @@ export function checkArgs(spec: ArgSpec, call: RawCall): { values: ArgValue[] } 
   const given = call.args ?? [];
   if (given.length > spec.types.length) {
     const n = spec.types.length;
-    return { error: `expected ')' before '${call.rests[n]}${call.after}'`, arg: n === 0 ? 1 : n };
+    return { error: `expected ')' before '${call.rests[n]}'`, arg: n === 0 ? 1 : n };
   }
   if (given.length < spec.min) {
     return {
