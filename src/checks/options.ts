@@ -356,28 +356,28 @@ function parseHdrExpect(rule: ExpectRule, words: string[], from: number, full: b
   let value: string | undefined;
   let nameMethod: HeaderMatchMethod = 'str';
   let valueMethod: HeaderMatchMethod = 'str';
-  let pendingMethod: HeaderMatchMethod | undefined;
   for (let i = from; i < words.length; i++) {
     const w = words[i]!;
-    const v = words[i + 1];
-    if (w === '-m') {
-      if (v !== 'str' && v !== 'beg' && v !== 'end' && v !== 'sub' && v !== 'reg') return { error: `'-m' expects 'str', 'beg', 'end', 'sub' or 'reg', got '${v ?? ''}'.` };
-      pendingMethod = v;
-      i++;
-    } else if (w === 'name' || w === 'value') {
-      if (v === undefined) return { error: `'${w}' expects a pattern as argument.` };
-      if (w === 'name') {
-        name = v;
-        nameMethod = pendingMethod ?? 'str';
-      } else {
-        value = v;
-        valueMethod = pendingMethod ?? 'str';
-      }
-      pendingMethod = undefined;
-      i++;
-    } else return { error: `'hdr' expects 'name', 'value' or '-m' but got '${w}'.` };
+    if (w !== 'name' && w !== 'value') return { error: `'hdr' expects 'name' or 'value' but got '${w}'.` };
+    let method: HeaderMatchMethod = 'str';
+    // `name [-m <meth>] <pattern>`, same for `value`
+    if (words[i + 1] === '-m') {
+      const m = words[i + 2];
+      if (m !== 'str' && m !== 'beg' && m !== 'end' && m !== 'sub' && m !== 'reg') return { error: `'-m' expects 'str', 'beg', 'end', 'sub' or 'reg', got '${m ?? ''}'.` };
+      method = m;
+      i += 2;
+    }
+    const pattern = words[i + 1];
+    if (pattern === undefined) return { error: `'${w}' expects a pattern as argument.` };
+    i++;
+    if (w === 'name') {
+      name = pattern;
+      nameMethod = method;
+    } else {
+      value = pattern;
+      valueMethod = method;
+    }
   }
-  // `-m` may also follow the keyword it applies to.
   if (name === undefined) return { error: "'hdr' expects 'name <pattern>' as argument." };
   rule.match = { kind: 'hdr', full, name, nameMethod, ...(value !== undefined ? { value } : {}), valueMethod };
   return rule;
