@@ -151,9 +151,14 @@ function aclExprError(err: string, kwName: string, criterion: string): string {
     const sug = aclKeywords.suggest(kwName) ?? fetches.suggest(kwName);
     return `unknown fetch method '${kwName}' in ACL expression '${criterion}'${sug ? `; did you mean '${sug}' maybe ?` : ''}`;
   }
-  if (err.startsWith('fetch method ')) return `ACL keyword ${err.slice('fetch method '.length)}`;
+  if (err.startsWith('fetch method ')) return `ACL keyword '${kwName}'${err.slice(err.indexOf(' : '))}`;
   if (err.startsWith('invalid args in fetch method')) return `${err} in ACL expression '${criterion}'`;
   return `ACL keyword '${kwName}' : ${err}`;
+}
+
+/** Messages end with one period, unless they end with a question. */
+export function endSentence(msg: string): string {
+  return /[.?]$/.test(msg) ? msg : `${msg}.`;
 }
 
 const ACL_NAME = /^[A-Za-z0-9_.:-]+$/;
@@ -176,7 +181,7 @@ export function compileAcl(args: string[], where: Where, table: AclTable, diags:
   const env: CompileEnv = { usage: 'any', baseDir, refs: opts.refs, maps: opts.maps ?? new MapCache(), inAcl: true };
   const r = buildAclTerm(words.slice(1), where, env, (msg, details) => diags.warning(msg, where, details));
   if ('error' in r) {
-    diags.alert(`error detected while parsing ACL '${name}' : ${r.error}${r.error.endsWith('?') ? '' : '.'}`, where);
+    diags.alert(`error detected while parsing ACL '${name}' : ${endSentence(r.error)}`, where);
     return false;
   }
   table.addTerm(name, r.term);

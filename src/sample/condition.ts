@@ -3,7 +3,7 @@
  * `{ criterion patterns }` ACLs. AND binds tighter than OR (a disjunction of conjunctions).
  */
 import { Registry } from '../core/registry.js';
-import { buildAclTerm, evalAcl, termValidIn, type Acl, type AclTable } from './acl.js';
+import { buildAclTerm, endSentence, evalAcl, termValidIn, type Acl, type AclTable } from './acl.js';
 import { MapCache } from './mapfile.js';
 import { predefinedAcls } from './predefined.js';
 import { usageText, type Usage, type Where } from './types.js';
@@ -95,7 +95,7 @@ export function compileCondition(words: string[], opts: ConditionOptions): Condi
       const close = words.indexOf('}', i + 1);
       if (close < 0) return fail("missing closing '}' in condition.");
       const r = buildAclTerm(words.slice(i + 1, close), where, env, (msg, details) => opts.diags.warning(msg, where, details));
-      if ('error' in r) return fail(`${r.error}${r.error.endsWith('?') ? '' : '.'}`);
+      if ('error' in r) return fail(endSentence(r.error));
       i = close;
       if (!termValidIn(r.term, opts.usage)) {
         const kwName = r.term.keyword.split(/[(,]/)[0];
