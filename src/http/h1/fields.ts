@@ -296,3 +296,14 @@ function noteContentLength(s: FieldScan, v: string, at: number): boolean {
   }
   return true;
 }
+
+/** Removes every kept header called `name` (lower case) and its HTX size. */
+export function dropScannedHeader(s: FieldScan, name: string): void {
+  const h = s.headers;
+  for (let i = h.length - 2; i >= 0; i -= 2) {
+    if (h[i] === name) {
+      s.htx -= HTX_BLOCK + name.length + h[i + 1]!.length;
+      h.splice(i, 2);
+    }
+  }
+}

@@ -21,6 +21,7 @@ import {
   TE_LAST_CHUNKED,
   TE_OTHER,
   TE_SEEN,
+  dropScannedHeader,
   scanFields,
 } from './fields.js';
 import { DEFAULT_H1_LIMITS, HTX_BLOCK, headBudget, type H1Limits } from './limits.js';
@@ -134,7 +135,7 @@ export function parseRequestHead(
     framing = 'chunked';
     if (s.clCount > 0) {
       clAndTe = true;
-      dropHeader(s, 'content-length');
+      dropScannedHeader(s, 'content-length');
     }
   } else if (s.clCount > 0 && s.clValue > 0) {
     framing = 'length';
@@ -184,16 +185,6 @@ export function parseRequestHead(
 function tooBigOrIncomplete(start: number, end: number, limits: H1Limits): H1Incomplete | H1Error {
   if (end - start >= limits.bufsize) return h1Error(400, 'request head larger than the buffer', limits.bufsize);
   return INCOMPLETE;
-}
-
-function dropHeader(s: FieldScan, name: string): void {
-  const h = s.headers;
-  for (let i = h.length - 2; i >= 0; i -= 2) {
-    if (h[i] === name) {
-      s.htx -= HTX_BLOCK + name.length + h[i + 1]!.length;
-      h.splice(i, 2);
-    }
-  }
 }
 
 function hasWebsocket(upgrade: string): boolean {

@@ -1,0 +1,146 @@
+/**
+ * Incremental HTTP/1 response head parser for server responses, with HAProxy 2.6's rules.
+ * Anything HAProxy would refuse comes back as an error with status 502.
+ */
+import type { HttpResponseHead } from '../message.js';
+import { CR, HT, LF, SP, latin1 } from './chars.js';
+import {
+  CONN_CLOSE,
+  CONN_KEEPALIVE,
+  FieldScan,
+  SCAN_ERROR,
+  SCAN_MORE,
+  TE_LAST_CHUNKED,
+  TE_OTHER,
+  TE_SEEN,
+  dropScannedHeader,
+  scanFields,
+} from './fields.js';
+import { DEFAULT_H1_LIMITS, HTX_BLOCK, headBudget, type H1Limits } from './limits.js';
+import { INCOMPLETE, h1Error, type BodyFraming, type H1Error, type H1Incomplete } from './types.js';
+import { VERSION_BAD, VERSION_MORE, matchVersion, versionString } from './version.js';
+
+export interface ParsedResponse {
+  kind: 'response';
+  head: HttpResponseHead;
+  /** bytes from `start` through the end of the head */
+  consumed: number;
+  framing: BodyFraming;
+  /** body length when framing is 'length' */
+  contentLength: number;
+  /** the server allows reusing the connection after this response */
+  keepAlive: boolean;
+  /** status below 200: another head follows (101 switches protocols instead) */
+  informational: boolean;
+  /** Content-Length and Transfer-Encoding were both present: CL dropped */
+  clAndTe: boolean;
+  /** major*10+minor as received */
+  versionNumber: number;
+}
+
+export type ResponseParseResult = ParsedResponse | H1Incomplete | H1Error;
+
+const BAD = 502;
+
+/**
+ * Parses one response head from buf[start, end).
+ * `requestMethod` is the method of the request it answers (HEAD responses carry no body).
+ */
+export function parseResponseHead(
+  buf: Buffer,
+  start = 0,
+  end = buf.length,
+  requestMethod = 'GET',
+  limits: H1Limits = DEFAULT_H1_LIMITS,
+): ResponseParseResult {
+  let pos = start;
+  const v = matchVersion(buf, pos, end);
+  if (v === VERSION_MORE) return INCOMPLETE;
+  if (v === VERSION_BAD) return h1Error(BAD, 'invalid HTTP version in status line', 0);
+  pos += 8;
+  if (pos >= end) return incomplete(start, end, limits);
+  let c = buf[pos]!;
+  if (c !== SP && c !== HT) return h1Error(BAD, 'invalid status line', pos - start);
+  while (pos < end && ((c = buf[pos]!) === SP || c === HT)) pos++;
+
+  // HAProxy takes any run of digits as the status code.
+  const codeStart = pos;
+  let status = 0;
+  while (pos < end && (c = buf[pos]!) >= 0x30 && c <= 0x39) {
+    if (pos - codeStart < 9) status = status * 10 + (c - 0x30);
+    pos++;
+  }
+  if (pos >= end) return incomplete(start, end, limits);
+  if (pos === codeStart || (c !== SP && c !== HT && c !== CR && c !== LF)) {
+    return h1Error(BAD, 'invalid status code', pos - start);
+  }
+  const codeEnd = pos;
+  while (pos < end && ((c = buf[pos]!) === SP || c === HT)) pos++;
+  const reasonStart = pos;
+  while (pos < end && (c = buf[pos]!) !== CR && c !== LF) pos++;
+  if (pos >= end) return incomplete(start, end, limits);
+  const reasonEnd = pos;
+  if (c === CR) {
+    if (pos + 1 >= end) return incomplete(start, end, limits);
+    if (buf[pos + 1] !== LF) return h1Error(BAD, 'lone CR in status line', pos + 1 - start);
+    pos += 2;
+  } else {
+    pos++;
+  }
+
+  const s = new FieldScan(true, BAD, true);
+  const headEnd = scanFields(s, buf, pos, end, limits.maxhdr - 1, start);
+  if (headEnd === SCAN_ERROR) return h1Error(s.errStatus, s.errMsg, s.errPos);
+  if (headEnd === SCAN_MORE) return incomplete(start, end, limits);
+  if (headEnd - start > limits.bufsize) return h1Error(BAD, 'response head larger than the buffer', limits.bufsize);
+
+  const version = versionString(v);
+  const reason = latin1(buf, reasonStart, reasonEnd);
+  const headers = s.headers;
+
+  let framing: BodyFraming;
+  let clAndTe = false;
+  if (s.te & TE_SEEN) {
+    // HAProxy 2.6 refuses any coding other than a single final chunked, in responses too.
+    if (!(s.te & TE_LAST_CHUNKED) || s.te & TE_OTHER) return h1Error(BAD, 'unsupported transfer coding', headEnd - start);
+    framing = 'chunked';
+    if (s.clCount > 0) {
+      clAndTe = true;
+      dropScannedHeader(s, 'content-length');
+    }
+  } else if (s.clCount > 0) {
+    framing = s.clValue > 0 ? 'length' : 'none';
+  } else {
+    framing = 'until-close';
+  }
+
+  const informational = status < 200;
+  if (informational || status === 204 || status === 304 || requestMethod === 'HEAD') {
+    framing = 'none';
+    // HAProxy drops Content-Length from a 204 (it forwards the one of a 304 or a HEAD answer).
+    if (status === 204 && s.clCount > 0) dropScannedHeader(s, 'content-length');
+  }
+
+  const htx = HTX_BLOCK + version.length + (codeEnd - codeStart) + reason.length + s.htx + HTX_BLOCK;
+  if (htx > headBudget(limits)) return h1Error(BAD, 'response head too large', headEnd - start);
+
+  let keepAlive = v >= 11 ? (s.conn & CONN_CLOSE) === 0 : (s.conn & (CONN_CLOSE | CONN_KEEPALIVE)) === CONN_KEEPALIVE;
+  if (framing === 'until-close') keepAlive = false;
+
+  return {
+    kind: 'response',
+    head: { version, status, reason, headers },
+    consumed: headEnd - start,
+    framing,
+    contentLength: framing === 'length' ? s.clValue : 0,
+    keepAlive,
+    informational,
+    clAndTe,
+    versionNumber: v,
+  };
+}
+
+function incomplete(start: number, end: number, limits: H1Limits): H1Incomplete | H1Error {
+  if (end - start >= limits.bufsize) return h1Error(BAD, 'response head larger than the buffer', limits.bufsize);
+  return INCOMPLETE;
+}

@@ -1,0 +1,20 @@
+/** HTTP/1 heads back to bytes: start line, `name: value` lines, empty line. Header names go out as stored (lower case). */
+import type { HeaderList, HttpRequestHead, HttpResponseHead } from '../message.js';
+
+function headerLines(headers: HeaderList): string {
+  let s = '';
+  for (let i = 0; i + 1 < headers.length; i += 2) s += headers[i] + ': ' + headers[i + 1] + '\r\n';
+  return s;
+}
+
+export function serializeRequestHead(head: HttpRequestHead): Buffer {
+  return Buffer.from(head.method + ' ' + head.uri + ' ' + head.version + '\r\n' + headerLines(head.headers) + '\r\n', 'latin1');
+}
+
+/** An empty reason still keeps the space after the status, as HAProxy sends "HTTP/1.1 200 ". */
+export function serializeResponseHead(head: HttpResponseHead): Buffer {
+  return Buffer.from(
+    head.version + ' ' + head.status + ' ' + head.reason + '\r\n' + headerLines(head.headers) + '\r\n',
+    'latin1',
+  );
+}
