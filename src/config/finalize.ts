@@ -5,6 +5,7 @@
  */
 import type { Diagnostics } from '../core/diag.js';
 import { hasBackend, hasFrontend, type Config, type Mode, type Proxy } from './model.js';
+import { HAPROXY_PROXY_KEYWORDS } from './haproxy-keywords.js';
 
 /** A proxy without `mode` runs in tcp mode, as in HAProxy. */
 export function modeOf(p: Proxy): Mode {
@@ -28,6 +29,9 @@ export function finalizeConfig(config: Config, diags: Diagnostics): void {
       diags.warning(`${label(p)} '${p.name}' has no 'bind' directive. Please declare it as a backend if this was intended.`, p.where);
     }
     checkHttpOnly(p, diags);
+    checkLogFormat(config, p, diags);
+    checkStats(p, diags);
+    checkExternalCheck(config, p, diags);
   }
   checkUserlists(config, diags);
   checkErrorSections(config, diags);
@@ -85,16 +89,32 @@ function checkTimeouts(p: Proxy, diags: Diagnostics): void {
   ]);
 }
 
+/** Options HAProxy flags as HTTP-only: in tcp mode it warns and ignores them. */
+const HTTP_ONLY_OPTIONS = [
+  'forwardfor', 'originalto', 'http-buffer-request', 'http-ignore-probes', 'idle-close-on-response', 'prefer-last-server',
+  'accept-invalid-http-request', 'accept-invalid-http-response', 'http-use-proxy-header', 'http-pretend-keepalive',
+  'http-no-delay', 'disable-h2-upgrade', 'checkcache',
+];
+
 /** Settings that only mean something in `mode http`: HAProxy warns and ignores them in tcp mode. */
 function checkHttpOnly(p: Proxy, diags: Diagnostics): void {
   if (modeOf(p) === 'http') return;
   const ignored = (what: string, where = p.where) =>
     diags.warning(`${what} will be ignored for ${label(p)} '${p.name}' (needs 'mode http').`, where);
   if (p.cookie) ignored(`'cookie'`, p.cookie.where);
-  for (const name of ['httplog', 'forwardfor', 'originalto', 'httpclose', 'http-server-close', 'http-keep-alive']) {
-    if (p.options[name]) ignored(`'option ${name}'`, p.optionArgs[name]?.where);
+  if (p.monitorUri !== undefined) ignored(`'monitor-uri'`);
+  if (p.stats.enabled) ignored(`'stats'`);
+  const side = p.kind === 'backend' ? 'b' : p.kind === 'frontend' ? 'f' : 'l';
+  for (const name of HTTP_ONLY_OPTIONS) {
+    // An option inherited from defaults only applies where its side exists (no frontend options on a backend).
+    const sections = HAPROXY_PROXY_KEYWORDS.find((k) => k.name === `option ${name}`)?.sections ?? 'dflb';
+    if (p.options[name] && sections.includes(side)) ignored(`'option ${name}'`, p.optionArgs[name]?.where);
   }
-  for (const set of ['http-request', 'http-response', 'http-after-response']) {
+  const httplog = p.optionArgs['httplog'];
+  if (httplog && p.options['httplog']) {
+    diags.warning(`'option httplog' not usable with ${label(p)} '${p.name}' (needs 'mode http'). Falling back to 'option tcplog'.`, httplog.where);
+  }
+  for (const set of ['http-request', 'http-response', 'http-after-response', 'redirect']) {
     const first = p.rules[set]?.[0];
     if (first) ignored(`'${set}' rules`, first.where);
   }
@@ -122,4 +142,31 @@ function checkErrorSections(config: Config, diags: Diagnostics): void {
       if (!config.httpErrors.some((h) => h.name === name)) diags.alert(`proxy '${p.name}': unknown http-errors section '${name}' in 'errorfiles'.`, line.where);
     }
   }
+}
+
+/** A frontend with a log format but nowhere to send logs: HAProxy warns that the format is ignored. */
+function checkLogFormat(config: Config, p: Proxy, diags: Diagnostics): void {
+  if (!hasFrontend(p) || p.kind === 'backend' || p.disabled) return;
+  const format = p.logFormat ?? p.optionArgs['httplog'] ?? p.optionArgs['httpslog'] ?? p.optionArgs['tcplog'];
+  if (!format) return;
+  const targets = p.logs.flatMap((l) => (l.target === 'global' ? config.global.logs : [l]));
+  if (targets.length > 0) return;
+  diags.warning(`log format ignored for ${label(p)} '${p.name}' since it has no log address.`, format.where);
+}
+
+/** Stats credentials and `stats http-request` rules exclude each other, as in HAProxy. */
+function checkStats(p: Proxy, diags: Diagnostics): void {
+  const s = p.stats;
+  if (s.httpRequest.length > 0 && (s.auth.length > 0 || s.realm !== undefined)) {
+    diags.alert(`proxy '${p.name}': stats 'auth'/'realm' and 'http-request' can't be used at the same time.`, s.httpRequest[0]!.where);
+  }
+}
+
+/** `option external-check` needs `external-check` in global, and HAProxy warns without `insecure-fork-wanted`. */
+function checkExternalCheck(config: Config, p: Proxy, diags: Diagnostics): void {
+  const opt = p.optionArgs['external-check'];
+  if (!opt || !p.options['external-check'] || !hasBackend(p)) return;
+  const global = (name: string) => config.global.ignored.some((l) => l.args[0] === name);
+  if (!global('external-check')) diags.alert(`Proxy '${p.name}' : 'option external-check' unable to find required 'global.external-check'.`, opt.where);
+  else if (!global('insecure-fork-wanted')) diags.warning(`Proxy '${p.name}' : 'insecure-fork-wanted' not enabled in the global section, 'option external-check' will likely fail.`, opt.where);
 }

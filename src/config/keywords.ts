@@ -93,10 +93,16 @@ export function allKeywords(): Keyword[] {
   return keywords.values().flat();
 }
 
-/** Finds the keyword a line starts with: a two-word name first, then a one-word name. */
+/** Finds the keyword a line starts with: a three-word name first (`capture request header`), then two words, then one. */
 export function lookupKeyword(args: string[], section: SectionKind): { keyword?: Keyword; family?: Family } {
+  if (args.length > 2) {
+    const three = keywordFor(`${args[0]} ${args[1]} ${args[2]}`, section);
+    if (three) return { keyword: three };
+  }
   if (args.length > 1) {
-    const two = keywordFor(`${args[0]} ${args[1]}`, section);
+    // A member may carry an argument in parentheses: `http-check set-var(check.x)`.
+    const member = args[1]!.replace(/\(.*$/s, '');
+    const two = keywordFor(`${args[0]} ${member}`, section);
     if (two) return { keyword: two };
   }
   const one = keywordFor(args[0] ?? '', section);

@@ -1,5 +1,6 @@
 /** Keywords of `userlist` sections (users and groups for http_auth) and `http-errors` sections. */
 import { addKeywords } from './keywords.js';
+import { readable } from '../proxy/kw-rules.js';
 
 addKeywords('userlist', [
   {
@@ -53,7 +54,9 @@ addKeywords('userlist', [
       const code = ctx.args[1];
       const file = ctx.args[2];
       if (!code || !/^\d{3}$/.test(code) || !file) return ctx.alert(`'errorfile' expects <status_code> and <file> as arguments.`);
-      ctx.section.httpErrors.errorfiles[Number(code)] = { file: file.startsWith('/') ? file : `${ctx.baseDir}/${file}`, where: ctx.where };
+      const path = file.startsWith('/') ? file : `${ctx.baseDir}/${file}`;
+      if (!readable(path)) return ctx.alert(`errorfile : error opening file '${file}'.`);
+      ctx.section.httpErrors.errorfiles[Number(code)] = { file: path, where: ctx.where };
     },
   },
 ]);

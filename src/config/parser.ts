@@ -182,7 +182,8 @@ function openSection(state: ParserState, line: ConfigLine): void {
     diags.alert(`character '${bad}' is not permitted in '${kind}' name '${name}'.`, where);
   }
 
-  let parent = state.currentDefaults;
+  // A defaults section starts afresh (HAProxy resets every default at each `defaults`) unless it says `from`.
+  let parent = kind === 'defaults' ? undefined : state.currentDefaults;
   if (fromName !== undefined) {
     parent = state.namedDefaults.get(fromName);
     if (!parent) diags.alert(`${kind} '${name}': unable to find defaults section '${fromName}' (it must be declared before).`, where);

@@ -97,17 +97,21 @@ const time = (name: string, set: (g: import('../config/model.js').Global, v: num
     },
   });
 
-const integer = (name: string, set: (g: import('../config/model.js').Global, v: number) => void, min = 0) =>
+type Taken = (g: import('../config/model.js').Global) => boolean;
+
+const integer = (name: string, set: (g: import('../config/model.js').Global, v: number) => void, min = 0, taken?: Taken, what?: string) =>
   globalKeyword(name, {
     parse(ctx, g) {
+      if (taken?.(g)) return ctx.alert(`${what} already specified. Continuing.`);
       const v = intArg(ctx, ctx.args[name.split(' ').length], name, min);
       if (v !== undefined) set(g, v);
     },
   });
 
-const string = (name: string, set: (g: import('../config/model.js').Global, v: string) => void) =>
+const string = (name: string, set: (g: import('../config/model.js').Global, v: string) => void, taken?: Taken, what?: string) =>
   globalKeyword(name, {
     parse(ctx, g) {
+      if (taken?.(g)) return ctx.alert(`${what} already specified. Continuing.`);
       if (ctx.args[1] === undefined) return ctx.alert(`'${name}' expects an argument.`);
       set(g, ctx.args.slice(1).join(' '));
     },
@@ -130,10 +134,11 @@ addKeywords('process', [
     },
   }),
   string('pidfile', (g, v) => (g.pidfile = v)),
-  string('user', (g, v) => (g.user = v)),
-  string('group', (g, v) => (g.group = v)),
-  integer('uid', (g, v) => (g.uid = v)),
-  integer('gid', (g, v) => (g.gid = v)),
+  // HAProxy refuses a second user (or group), by name or by id, but goes on parsing.
+  string('user', (g, v) => (g.user = v), (g) => g.user !== undefined || g.uid !== undefined, 'user/uid'),
+  string('group', (g, v) => (g.group = v), (g) => g.group !== undefined || g.gid !== undefined, 'group/gid'),
+  integer('uid', (g, v) => (g.uid = v), 0, (g) => g.user !== undefined || g.uid !== undefined, 'user/uid'),
+  integer('gid', (g, v) => (g.gid = v), 0, (g) => g.group !== undefined || g.gid !== undefined, 'group/gid'),
   string('chroot', (g, v) => (g.chroot = v)),
   string('node', (g, v) => (g.node = v)),
   string('description', (g, v) => (g.description = v)),

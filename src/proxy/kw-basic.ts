@@ -3,6 +3,7 @@ import { parseTime } from '../core/time.js';
 import { addKeywords, families } from '../config/keywords.js';
 import { expectArgs, intArg, proxyKeyword } from '../config/proxy-keyword.js';
 import { TIMEOUT_NAMES, type TimeoutName } from '../config/model.js';
+import { warnIfMisplaced } from './kw-rules.js';
 
 /** Parses `if|unless COND...` at `from` and returns the condition words, or undefined when absent. */
 export function conditionAt(args: string[], from: number): string[] | undefined {
@@ -111,6 +112,7 @@ addKeywords('proxy', [
       if (name === undefined || name === 'if' || name === 'unless') return ctx.alert(`'use_backend' expects a backend name.`);
       const cond = conditionAt(ctx.args, 2);
       if (ctx.args.length > 2 && !cond) return ctx.alert(`'use_backend' expects 'if' or 'unless' followed by a condition after the backend name (got '${ctx.args[2]}').`);
+      warnIfMisplaced(ctx, proxy, 'use_backend');
       proxy.useBackends.push({ name, dynamic: name.includes('%['), where: ctx.where, ...(cond ? { cond } : {}) });
     },
   }),
@@ -119,6 +121,7 @@ addKeywords('proxy', [
       if (ctx.args.length < 2) return ctx.alert(`'use-server' expects a server name.`);
       const cond = conditionAt(ctx.args, 2);
       if (ctx.args.length > 2 && !cond) return ctx.alert(`'use-server' expects 'if' or 'unless' after the server name.`);
+      warnIfMisplaced(ctx, proxy, 'use-server');
       proxy.useServers.push({ args: ctx.args, where: ctx.where });
     },
   }),

@@ -85,6 +85,7 @@ addKeywords('persistence', [
         const which = c.nocache ? 'nocache' : c.postonly ? 'postonly' : c.httponly ? 'httponly' : c.secure ? 'secure' : 'maxidle/maxlife';
         return ctx.alert(`'cookie' : '${which}' option is only allowed in 'insert' mode.`);
       }
+      if (c.preserve && c.mode !== 'insert' && !c.indirect) return ctx.alert(`cookie 'preserve' requires at least 'insert' or 'indirect'.`);
       if (c.mode === 'prefix' && c.indirect) return ctx.alert(`'cookie' : 'indirect' option cannot be used with 'prefix' mode.`);
       proxy.cookie = c;
     },

@@ -11,7 +11,7 @@ import type { Proxy } from '../config/model.js';
 /** Options that take arguments, with the most arguments each accepts. */
 const WITH_ARGS: Record<string, number> = {
   forwardfor: 5,
-  originalto: 3,
+  originalto: 4,
   httpchk: 3,
   httplog: 1,
   httpslog: 0,
@@ -25,6 +25,7 @@ const WITH_ARGS: Record<string, number> = {
   'tcp-check': 0,
   'spop-check': 0,
   'external-check': 0,
+  'http-restrict-req-hdr-names': 1,
 };
 
 /** Connection modes are exclusive: the last one set wins, as in HAProxy. */
@@ -76,15 +77,20 @@ const optionKeywords: Omit<Keyword, 'module'>[] = HAPROXY_PROXY_KEYWORDS.filter(
     negatable: k.negatable,
     parse(ctx, proxy) {
       const extra = ctx.args.slice(2);
-      if (ctx.negated || ctx.restored) {
+      // HAProxy 2.6 parses `default option X` but then refuses it; so does portico.
+      if (ctx.restored) return ctx.alert(`'default option ${name}' is not supported by HAProxy 2.6: remove the line, or use 'no option ${name}' to cancel the option.`);
+      if (ctx.negated) {
         if (extra.length > 0) return ctx.alert(`'${ctx.args[0]} ${name}' does not take arguments after 'no'/'default'.`);
-        setOption(proxy, name, ctx.restored ? undefined : false);
+        setOption(proxy, name, false);
         if (name in WITH_ARGS) delete proxy.optionArgs[name];
         return;
       }
       if (extra.length > maxArgs) {
         // HAProxy's wording for on/off options given arguments.
         return ctx.alert(maxArgs === 0 ? `'option ${name}' cannot handle any argument.` : `'option ${name}' takes at most ${maxArgs} argument(s) (got ${extra.length}).`);
+      }
+      if (name === 'http-restrict-req-hdr-names' && !['preserve', 'reject', 'delete'].includes(extra[0] ?? '')) {
+        return ctx.alert(`missing parameter. option 'http-restrict-req-hdr-names' expects 'preserve', 'reject' or 'delete' option.`);
       }
       setOption(proxy, name, true);
       if (name in WITH_ARGS) proxy.optionArgs[name] = { args: ctx.args, where: ctx.where };

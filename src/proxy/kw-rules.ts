@@ -3,6 +3,7 @@
  * words are compiled after parsing by the module that runs them. Here each line is checked for
  * its shape (a known action, a well-placed condition) and kept with its location.
  */
+import { accessSync, constants } from 'node:fs';
 import { parseTime } from '../core/time.js';
 import { addKeywords, families, type Keyword, type KeywordContext } from '../config/keywords.js';
 import { proxyKeyword } from '../config/proxy-keyword.js';
@@ -69,6 +70,54 @@ function closestAction(actions: string[], word: string): string | undefined {
   return score <= Math.max(3, word.length / 2) ? best : undefined;
 }
 
+/**
+ * The order HAProxy evaluates rule kinds in, whatever their order in the file. A rule written
+ * after a kind evaluated later draws HAProxy's warning, which names the nearest such kind.
+ */
+const EVALUATION_ORDER = ['tcp-request connection', 'tcp-request session', 'tcp-request content', 'monitor fail', 'http-request', 'redirect', 'use_backend', 'use-server'];
+
+function hasRulesOf(proxy: Proxy, kind: string): boolean {
+  if (kind === 'monitor fail') return proxy.monitorFail.length > 0;
+  if (kind === 'use_backend') return proxy.useBackends.length > 0;
+  if (kind === 'use-server') return proxy.useServers.length > 0;
+  return (proxy.rules[kind]?.length ?? 0) > 0;
+}
+
+/** Warns, as HAProxy does, when a rule of `kind` follows a rule that is evaluated after it. */
+export function warnIfMisplaced(ctx: KeywordContext, proxy: Proxy, kind: string): void {
+  const later = EVALUATION_ORDER.slice(EVALUATION_ORDER.indexOf(kind) + 1).find((k) => hasRulesOf(proxy, k));
+  if (later === undefined) return;
+  const mine = kind.startsWith('tcp-request') ? 'tcp-request' : kind;
+  ctx.warning(`a '${mine}' rule placed after ${later === 'http-request' ? 'an' : 'a'} '${later}' rule will still be processed before.`);
+}
+
+/** Actions after which, without a condition, HAProxy 2.6 says the following rules never run. */
+const FINAL_ACTIONS: Record<string, string[]> = {
+  'http-request': ['allow', 'deny', 'tarpit', 'redirect', 'auth', 'return'],
+  'http-response': ['allow', 'deny', 'redirect', 'return'],
+  'http-after-response': ['allow'],
+};
+
+function warnIfUnreachable(ctx: KeywordContext, proxy: Proxy, set: string): void {
+  const prev = proxy.rules[set]?.at(-1);
+  if (!prev) return;
+  const skip = set.split(' ').length;
+  const final = FINAL_ACTIONS[set]?.includes(actionName(prev.args[skip] ?? ''));
+  if (final && !prev.args.includes('if') && !prev.args.includes('unless')) {
+    ctx.warning(`previous '${set}' action is final and has no condition attached, further entries are NOOP.`);
+  }
+}
+
+/** Whether an error file can be read now; HAProxy loads error files while parsing. */
+export function readable(file: string): boolean {
+  try {
+    accessSync(file, constants.R_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function ruleKeyword(set: string): Omit<Keyword, 'module'> {
   const skip = set.split(' ').length;
   return proxyKeyword(set, {
@@ -83,6 +132,8 @@ function ruleKeyword(set: string): Omit<Keyword, 'module'> {
         const s = closestAction(actions, name);
         return ctx.alert(`'${set}' unknown action '${name}'${s ? `; did you mean '${s}' maybe ?` : ''}. Supported actions: ${actions.join(', ')}.`);
       }
+      warnIfUnreachable(ctx, proxy, set);
+      if (EVALUATION_ORDER.includes(set)) warnIfMisplaced(ctx, proxy, set);
       (proxy.rules[set] ??= []).push({ args: ctx.args, where: ctx.where });
     },
   });
@@ -131,7 +182,9 @@ addKeywords('rules', [
       const kind = ctx.args[1];
       if (kind !== 'location' && kind !== 'prefix' && kind !== 'scheme') return ctx.alert(`'redirect' expects 'location', 'prefix' or 'scheme' (got '${kind ?? ''}').`);
       if (ctx.args[2] === undefined) return ctx.alert(`'redirect ${kind}' expects a value.`);
-      (proxy.rules['http-request'] ??= []).push({ args: ['http-request', ...ctx.args], where: ctx.where });
+      // Kept apart from http-request rules: HAProxy runs all of those before any `redirect`.
+      warnIfMisplaced(ctx, proxy, 'redirect');
+      (proxy.rules['redirect'] ??= []).push({ args: ctx.args, where: ctx.where });
     },
   }),
   proxyKeyword('capture cookie', {
@@ -164,6 +217,7 @@ addKeywords('rules', [
       const supported = [200, 400, 401, 403, 404, 405, 407, 408, 410, 413, 425, 429, 500, 501, 502, 503, 504];
       if (!supported.includes(code)) return ctx.alert(`status code '${code}' not handled by 'errorfile'; supported codes: ${supported.join(', ')}.`);
       const file = ctx.args[2]!.startsWith('/') ? ctx.args[2]! : `${ctx.baseDir}/${ctx.args[2]}`;
+      if (!readable(file)) return ctx.alert(`errorfile : error opening file '${ctx.args[2]}'.`);
       proxy.errorfiles[code] = { file, where: ctx.where };
     },
   }),
@@ -189,6 +243,7 @@ addKeywords('rules', [
     support: 'parsed',
     parse(ctx, proxy) {
       if (ctx.args[2] !== 'if' && ctx.args[2] !== 'unless') return ctx.alert(`'monitor fail' requires either 'if' or 'unless' followed by a condition.`);
+      warnIfMisplaced(ctx, proxy, 'monitor fail');
       proxy.monitorFail.push({ args: ctx.args, where: ctx.where });
     },
   }),
@@ -218,7 +273,13 @@ addKeywords('rules', [
   storedKeyword('source', 'source address selection needs IP_TRANSPARENT for most forms', 1, 'accepted'),
   storedKeyword('dispatch', 'a single fixed server address', 1),
   storedKeyword('transparent', 'needs IP_TRANSPARENT, which Node does not expose', 0, 'accepted'),
-  storedKeyword('bind-process', 'portico runs listeners in every worker', 0, 'accepted'),
+  proxyKeyword('bind-process', {
+    support: 'accepted',
+    note: 'deprecated in HAProxy 2.6; portico runs listeners in every worker',
+    parse(ctx) {
+      ctx.warning(`'bind-process' has no effect, is deprecated, and will be removed in version 2.7.`);
+    },
+  }),
   storedKeyword('clitcpka-cnt', 'TCP keep-alive tuning is not exposed by Node', 1, 'accepted'),
   storedKeyword('clitcpka-idle', 'TCP keep-alive idle time', 1, 'accepted'),
   storedKeyword('clitcpka-intvl', 'TCP keep-alive tuning is not exposed by Node', 1, 'accepted'),

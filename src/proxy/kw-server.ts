@@ -24,7 +24,15 @@ const int = (key: 'weight' | 'maxconn' | 'minconn' | 'maxqueue', max: number): S
   },
 });
 const flag = (fn: (o: ServerOptions) => void): ServerOption => ({ values: 0, apply: (o) => (fn(o), undefined) });
-const stored = (values: 0 | 1): ServerOption => ({ values, apply: (o, v) => ((o.extra[currentName] = values ? v : true), undefined) });
+const stored = (values: 0 | 1): ServerOption => ({
+  values,
+  apply(o, v) {
+    // `no-X` cancels `X` (e.g. inherited from default-server) and the other way round.
+    if (!values) delete o.extra[currentName.startsWith('no-') ? currentName.slice(3) : `no-${currentName}`];
+    o.extra[currentName] = values ? v : true;
+    return undefined;
+  },
+});
 // `stored` needs the option's own name; set just before apply is called.
 let currentName = '';
 
@@ -43,6 +51,14 @@ const checkInt: ServerOption = {
   values: 1,
   apply(o, v) {
     if (!/^\d+$/.test(v) || Number(v) === 0) return `'${currentName}' expects a positive integer argument (got '${v}').`;
+    o.check[currentName] = Number(v);
+    return undefined;
+  },
+};
+const checkPort: ServerOption = {
+  values: 1,
+  apply(o, v) {
+    if (!/^\d+$/.test(v) || Number(v) > 65535) return `'${currentName}' expects a port number (got '${v}').`;
     o.check[currentName] = Number(v);
     return undefined;
   },
@@ -103,14 +119,7 @@ const OPTIONS: Record<string, ServerOption> = {
   downinter: checkTime,
   rise: checkInt,
   fall: checkInt,
-  port: {
-    values: 1,
-    apply(o, v) {
-      if (!/^\d+$/.test(v) || Number(v) > 65535) return `'port' expects a port number (got '${v}').`;
-      o.check['port'] = Number(v);
-      return undefined;
-    },
-  },
+  port: checkPort,
   addr: checkWord,
   'check-send-proxy': checkFlag(true),
   'check-ssl': checkFlag(true),
@@ -121,7 +130,7 @@ const OPTIONS: Record<string, ServerOption> = {
   'check-via-socks4': checkFlag(true),
   'agent-check': checkFlag(true),
   'no-agent-check': checkFlag(false, 'agent-check'),
-  'agent-port': checkWord,
+  'agent-port': checkPort,
   'agent-inter': checkTime,
   'agent-addr': checkWord,
   'agent-send': checkWord,
@@ -166,12 +175,12 @@ const OPTIONS: Record<string, ServerOption> = {
 for (const name of [
   'ca-file', 'ciphers', 'ciphersuites', 'crl-file', 'crt', 'ssl-max-ver', 'ssl-min-ver', 'verifyhost', 'proto', 'npn',
   'max-reuse', 'pool-low-conn', 'pool-max-conn', 'pool-purge-delay', 'resolve-opts', 'resolve-prefer', 'resolve-net',
-  'namespace', 'source', 'socks4', 'tcp-ut', 'log-proto', 'ws', 'proxy-v2-options', 'stick', 'shard',
+  'namespace', 'source', 'socks4', 'tcp-ut', 'log-proto', 'ws', 'proxy-v2-options', 'shard',
 ]) OPTIONS[name] ??= stored(1);
 for (const name of [
   'allow-0rtt', 'force-sslv3', 'force-tlsv10', 'force-tlsv11', 'force-tlsv12', 'force-tlsv13', 'no-sslv3', 'no-tlsv10',
-  'no-tlsv11', 'no-tlsv12', 'no-tlsv13', 'no-tls-tickets', 'tls-tickets', 'no-verifyhost', 'ssl-reuse', 'no-ssl-reuse',
-  'send-proxy-v2-ssl', 'send-proxy-v2-ssl-cn', 'no-send-proxy-v2-ssl', 'no-send-proxy-v2-ssl-cn', 'tfo', 'no-tfo', 'non-stick',
+  'no-tlsv11', 'no-tlsv12', 'no-tlsv13', 'no-tls-tickets', 'tls-tickets', 'ssl-reuse', 'no-ssl-reuse',
+  'send-proxy-v2-ssl', 'send-proxy-v2-ssl-cn', 'no-send-proxy-v2-ssl', 'no-send-proxy-v2-ssl-cn', 'tfo', 'no-tfo', 'non-stick', 'stick',
 ]) OPTIONS[name] ??= stored(0);
 
 export const SERVER_OPTIONS = Object.keys(OPTIONS).sort();
@@ -219,6 +228,10 @@ function addServer(ctx: KeywordContext, proxy: Proxy, name: string, addrWord: st
   const err = applyOptions(server, optionWords, ctx, name);
   if (err) {
     ctx.alert(`'server ${label}' : ${err}`);
+    return undefined;
+  }
+  if (server.check['track'] !== undefined && server.check['enabled'] === true) {
+    ctx.alert(`'server ${label}' : unable to enable checks and tracking at the same time!`);
     return undefined;
   }
   proxy.servers.push(server);
