@@ -1,0 +1,152 @@
+/**
+ * How a request and a response are adjusted when they cross portico: hop-by-hop headers are
+ * dropped (RFC 9110 7.6.1), the connection mode decides the `connection` header on each side,
+ * and `option forwardfor` / `option originalto` add the client's addresses.
+ */
+import type { Socket } from 'node:net';
+import type { Proxy } from '../config/model.js';
+import type { HeaderList } from './message.js';
+import { removeHopByHop } from './h1/headers.js';
+import type { HttpTxn } from './txn.js';
+import type { Listener } from '../runtime/listeners.js';
+
+/**
+ * keep-alive: both sides persistent (HAProxy's default); server-close: the server side closes
+ * after each response; close: both sides close (`option httpclose`).
+ */
+export type ConnMode = 'keep-alive' | 'server-close' | 'close' | 'server-close-client-close';
+
+/** The mode of a proxy alone; a transaction combines its frontend's and its backend's. */
+export function connModeOf(p: Proxy): ConnMode {
+  if (p.options['httpclose']) return 'close';
+  if (p.options['http-server-close']) return 'server-close';
+  return 'keep-alive';
+}
+
+export function combineModes(a: ConnMode, b: ConnMode): ConnMode {
+  if (a === 'close' || b === 'close') return 'close';
+  if (a === 'server-close' || b === 'server-close') return 'server-close';
+  return 'keep-alive';
+}
+
+/**
+ * Copies `h` without hop-by-hop headers and those the Connection header names. Transfer-Encoding
+ * is hop-by-hop too, but portico forwards chunked bodies as they are, so it says so again.
+ */
+export function withoutHopByHop(h: HeaderList, keepUpgrade: boolean, chunked: boolean): HeaderList {
+  const out = removeHopByHop(h, keepUpgrade);
+  if (chunked) out.push('transfer-encoding', 'chunked');
+  return out;
+}
+
+function has(h: HeaderList, name: string): boolean {
+  for (let i = 0; i < h.length; i += 2) if (h[i] === name) return true;
+  return false;
+}
+
+/** `option forwardfor [except NET] [header NAME] [if-none]` as parsed words. */
+interface ForwardFor {
+  header: string;
+  except?: { net: bigint; mask: bigint; v6: boolean };
+  ifNone: boolean;
+}
+
+const forwardForCache = new WeakMap<Proxy, ForwardFor | null>();
+
+function forwardForOf(p: Proxy, option: 'forwardfor' | 'originalto'): ForwardFor | null {
+  if (option === 'forwardfor') {
+    const cached = forwardForCache.get(p);
+    if (cached !== undefined) return cached;
+  }
+  let result: ForwardFor | null = null;
+  if (p.options[option]) {
+    const args = p.optionArgs[option]?.args.slice(2) ?? [];
+    result = { header: option === 'forwardfor' ? 'x-forwarded-for' : 'x-original-to', ifNone: false };
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i]!;
+      if (a === 'header' && args[i + 1]) result.header = args[++i]!.toLowerCase();
+      else if (a === 'except' && args[i + 1]) result.except = parseNet(args[++i]!);
+      else if (a === 'if-none') result.ifNone = true;
+    }
+  }
+  if (option === 'forwardfor') forwardForCache.set(p, result);
+  return result;
+}
+
+function parseNet(text: string): ForwardFor['except'] {
+  const [addr, bits] = text.split('/') as [string, string | undefined];
+  const v6 = addr.includes(':');
+  const value = v6 ? ipv6ToBig(addr) : ipv4ToBig(addr);
+  const width = v6 ? 128 : 32;
+  const prefix = bits !== undefined ? (bits.includes('.') ? maskBits(bits) : Number(bits)) : width;
+  const mask = prefix === 0 ? 0n : ((1n << BigInt(width)) - 1n) ^ ((1n << BigInt(width - prefix)) - 1n);
+  return { net: value & mask, mask, v6 };
+}
+
+function maskBits(dotted: string): number {
+  return dotted.split('.').reduce((n, o) => n + (Number(o) >>> 0).toString(2).split('1').length - 1, 0);
+}
+
+function ipv4ToBig(a: string): bigint {
+  return a.split('.').reduce((n, o) => (n << 8n) | BigInt(Number(o) & 255), 0n);
+}
+
+function ipv6ToBig(a: string): bigint {
+  const [head, tail] = a.split('::') as [string, string | undefined];
+  const h = head ? head.split(':') : [];
+  const t = tail !== undefined && tail !== '' ? tail.split(':') : [];
+  const groups = tail === undefined ? h : [...h, ...new Array(8 - h.length - t.length).fill('0'), ...t];
+  return groups.reduce((n, g) => (n << 16n) | BigInt(parseInt(g || '0', 16)), 0n);
+}
+
+function clientAddress(s: Socket | { remoteAddress?: string }): string {
+  const a = s.remoteAddress ?? '';
+  return a.startsWith('::ffff:') ? a.slice(7) : a;
+}
+
+function excluded(ff: ForwardFor, addr: string): boolean {
+  if (!ff.except) return false;
+  const v6 = addr.includes(':');
+  if (v6 !== ff.except.v6) return false;
+  const value = v6 ? ipv6ToBig(addr) : ipv4ToBig(addr);
+  return (value & ff.except.mask) === ff.except.net;
+}
+
+/** Headers sent to the server for this transaction. */
+export function prepareRequestHeaders(txn: HttpTxn, mode: ConnMode, client: Socket, _listener: Listener): HeaderList {
+  const req = txn.req!;
+  const upgrade = req.upgrade;
+  const out = withoutHopByHop(req.head.headers, upgrade, req.framing === 'chunked');
+  const fe = txn.session.fe.config;
+  const be = txn.backend?.config;
+  // The backend's option wins when both set it, as in HAProxy.
+  const ff = (be && forwardForOf(be, 'forwardfor')) || forwardForOf(fe, 'forwardfor');
+  if (ff) {
+    const addr = clientAddress(client);
+    if (!excluded(ff, addr) && !(ff.ifNone && has(out, ff.header))) out.push(ff.header, addr);
+  }
+  const ot = (be && forwardForOf(be, 'originalto')) || forwardForOf(fe, 'originalto');
+  if (ot) {
+    const local = client.localAddress ?? '';
+    const addr = local.startsWith('::ffff:') ? local.slice(7) : local;
+    if (!excluded(ot, addr)) out.push(ot.header, addr);
+  }
+  const m = be ? combineModes(mode, connModeOf(be)) : mode;
+  if (upgrade) out.push('connection', 'upgrade');
+  else if (m !== 'keep-alive') {
+    out.push('connection', 'close');
+    txn.serverClose = true;
+  } else if (req.head.version === 'HTTP/1.0') out.push('connection', 'keep-alive');
+  if (m === 'close') txn.closeAfter = true;
+  return out;
+}
+
+/** Headers sent to the client for this transaction's response. */
+export function prepareResponseHeaders(txn: HttpTxn, _mode: ConnMode, upgrade: boolean): HeaderList {
+  const res = txn.res!;
+  const out = withoutHopByHop(res.head.headers, upgrade, res.framing === 'chunked');
+  if (upgrade) out.push('connection', 'upgrade');
+  else if (txn.closeAfter) out.push('connection', 'close');
+  else if (txn.req!.head.version === 'HTTP/1.0') out.push('connection', 'keep-alive');
+  return out;
+}

@@ -1,0 +1,676 @@
+/**
+ * The HTTP/1 engine: one HttpSession per client connection. It frames requests with portico's
+ * own codec, picks a backend and a server per request, reuses pooled server connections, and
+ * forwards bodies in both directions with back-pressure, under HAProxy's timeouts and with
+ * HAProxy's error pages. Each request is a transaction (HttpTxn) evaluated by the rules at
+ * the points HAProxy evaluates them (see txn-hooks.ts).
+ */
+import type { Socket } from 'node:net';
+import type { Runtime } from '../runtime/runtime.js';
+import type { FrontendRuntime } from '../runtime/frontend.js';
+import type { Listener } from '../runtime/listeners.js';
+import type { BackendRuntime } from '../runtime/backend.js';
+import type { ServerRuntime } from '../runtime/server.js';
+import { connectToServer, type ConnectAttempt, type ConnectResult } from '../runtime/connect.js';
+import { parseRequestHead, type ParsedRequest } from './h1/request.js';
+import { parseResponseHead, type ParsedResponse } from './h1/response.js';
+import { ChunkedDecoder } from './h1/chunked.js';
+import { serializeRequestHead, serializeResponseHead } from './h1/serialize.js';
+import { DEFAULT_H1_LIMITS, type H1Limits } from './h1/limits.js';
+import { proxiedErrorBytes, rawErrorBytes } from './errors.js';
+import { prepareRequestHeaders, prepareResponseHeaders, type ConnMode, connModeOf } from './forwarding.js';
+import { HttpTxn, type TxnResult } from './txn.js';
+import { runRequestPhase, runResponsePhase, type HttpHooks } from './txn-hooks.js';
+
+/** What a session writes into the process log for each transaction (the log module formats it). */
+export type TxnLogger = (txn: HttpTxn) => void;
+
+export function startHttpSession(rt: Runtime, fe: FrontendRuntime, client: Socket, listener: Listener, done: () => void): void {
+  new HttpSession(rt, fe, client, listener, done).start();
+}
+
+const enum State {
+  /** waiting for (the rest of) a request head */
+  Head,
+  /** request head sent to the server; request body and/or response under way */
+  Forwarding,
+  /** 101 or CONNECT: raw bytes both ways */
+  Tunnel,
+  Closed,
+}
+
+export class HttpSession {
+  private state = State.Head;
+  /** Unparsed client bytes (a partial head, or pipelined requests waiting their turn). */
+  private pending: Buffer | undefined;
+  private txn: HttpTxn | undefined;
+  private requestsSeen = 0;
+  private headTimer: NodeJS.Timeout | undefined;
+  private serverSock: Socket | undefined;
+  private server: ServerRuntime | undefined;
+  private backend: BackendRuntime | undefined;
+  private attempt: ConnectAttempt | undefined;
+  /** Request body still to forward: bytes for a content-length body, or the chunk decoder. */
+  private reqRemaining = 0;
+  private reqChunks: ChunkedDecoder | undefined;
+  private reqBodyDone = true;
+  /** Bytes of request body received before the server connection was ready. */
+  private reqBuffered: Buffer[] = [];
+  /** Response parsing and body state. */
+  private resPending: Buffer | undefined;
+  private res: ParsedResponse | undefined;
+  private resRemaining = 0;
+  private resChunks: ChunkedDecoder | undefined;
+  private resUntilClose = false;
+  private readonly limits: H1Limits;
+  private readonly connMode: ConnMode;
+  private readonly hooks: HttpHooks;
+
+  constructor(
+    readonly rt: Runtime,
+    readonly fe: FrontendRuntime,
+    readonly client: Socket,
+    readonly listener: Listener,
+    private readonly done: () => void,
+  ) {
+    const tune = rt.config.global.tune;
+    this.limits = {
+      bufsize: (tune['tune.bufsize'] as number | undefined) ?? DEFAULT_H1_LIMITS.bufsize,
+      maxrewrite: (tune['tune.maxrewrite'] as number | undefined) ?? DEFAULT_H1_LIMITS.maxrewrite,
+      maxhdr: (tune['tune.http.maxhdr'] as number | undefined) ?? DEFAULT_H1_LIMITS.maxhdr,
+    };
+    this.connMode = connModeOf(fe.config);
+    this.hooks = rt.httpHooks;
+  }
+
+  start(): void {
+    const c = this.client;
+    c.setNoDelay(true);
+    c.on('data', (d: Buffer) => this.onClientData(d));
+    c.on('end', () => this.onClientEnd());
+    c.on('error', () => this.onClientError());
+    c.on('close', () => this.onClientClose());
+    c.on('drain', () => this.serverSock?.resume());
+    this.armHeadTimer(true);
+    c.resume();
+  }
+
+  // ---------------------------------------------------------------- client side
+
+  private onClientData(d: Buffer): void {
+    switch (this.state) {
+      case State.Head:
+        this.pending = this.pending ? Buffer.concat([this.pending, d]) : d;
+        this.tryParseRequest();
+        return;
+      case State.Forwarding:
+        this.onRequestBodyData(d);
+        return;
+      case State.Tunnel:
+        if (this.serverSock && !this.serverSock.write(d)) this.client.pause();
+        return;
+      default:
+        return;
+    }
+  }
+
+  private tryParseRequest(): void {
+    const buf = this.pending;
+    if (!buf || buf.length === 0) return;
+    const r = parseRequestHead(buf, 0, buf.length, this.limits);
+    if (r.kind === 'incomplete') {
+      // The first byte of a keep-alive request switches from http-keep-alive to http-request.
+      if (this.requestsSeen > 0 && this.headTimer === undefined) this.armHeadTimer(true);
+      return;
+    }
+    this.clearHeadTimer();
+    if (r.kind === 'error') {
+      this.fe.counters.failedReq++;
+      this.txn = new HttpTxn(this, undefined, Date.now());
+      this.txn.status = r.status;
+      this.txn.termination = 'PR--';
+      this.txn.badRequest = true;
+      this.finishWithRaw(r.status);
+      return;
+    }
+    this.pending = r.consumed < buf.length ? buf.subarray(r.consumed) : undefined;
+    this.requestsSeen++;
+    this.beginTransaction(r);
+  }
+
+  private armHeadTimer(first: boolean): void {
+    this.clearHeadTimer();
+    const t = this.fe.timeouts;
+    // Before the first byte of a keep-alive request, http-keep-alive applies; then http-request.
+    const ms = first && this.requestsSeen === 0 ? t.httpRequest : this.pending?.length ? t.httpRequest : t.httpKeepAlive;
+    if (ms > 0) {
+      this.headTimer = setTimeout(() => this.onHeadTimeout(), ms);
+    }
+  }
+
+  private clearHeadTimer(): void {
+    if (this.headTimer) {
+      clearTimeout(this.headTimer);
+      this.headTimer = undefined;
+    }
+  }
+
+  private onHeadTimeout(): void {
+    this.headTimer = undefined;
+    if (this.state !== State.Head) return;
+    if (this.requestsSeen > 0 && !this.pending?.length) {
+      // Idle keep-alive connection: closed silently, as HAProxy does.
+      return this.close();
+    }
+    const ignoreProbe = this.requestsSeen === 0 && !this.pending?.length && this.fe.config.options['http-ignore-probes'] === true;
+    if (ignoreProbe) return this.close();
+    this.fe.counters.failedReq++;
+    this.txn = new HttpTxn(this, undefined, Date.now());
+    this.txn.status = 408;
+    this.txn.termination = 'cR--';
+    this.finishWithRaw(408);
+  }
+
+  private onClientEnd(): void {
+    if (this.state === State.Head) {
+      if (this.pending?.length) {
+        // An incomplete request then FIN: HAProxy answers 400 when there is something to answer.
+        this.fe.counters.failedReq++;
+        this.txn = new HttpTxn(this, undefined, Date.now());
+        this.txn.status = 400;
+        this.txn.termination = 'CR--';
+        this.txn.badRequest = true;
+        return this.finishWithRaw(400);
+      }
+      return this.close();
+    }
+    if (this.state === State.Tunnel) {
+      this.serverSock?.end();
+      return;
+    }
+    if (this.state === State.Forwarding && !this.reqBodyDone) {
+      this.clientAbort('CD');
+    }
+    // Request complete and the client half-closed: finish the response, then close.
+    if (this.txn) this.txn.clientClosed = true;
+  }
+
+  private onClientError(): void {
+    if (this.state === State.Forwarding || this.state === State.Tunnel) this.clientAbort(this.state === State.Tunnel ? 'CD' : 'CD');
+    else this.close();
+  }
+
+  private onClientClose(): void {
+    if (this.state !== State.Closed) {
+      if (this.state === State.Forwarding || this.state === State.Tunnel) this.clientAbort('CD');
+      else this.close();
+    }
+  }
+
+  private clientAbort(flags: string): void {
+    const txn = this.txn;
+    if (txn && !txn.ended) {
+      txn.termination = `${flags}--`;
+      if (this.backend) this.backend.counters.cliAborts++;
+      if (this.server) this.server.counters.cliAborts++;
+      this.endTransaction(false);
+    }
+    this.close();
+  }
+
+  // ---------------------------------------------------------------- transactions
+
+  private beginTransaction(req: ParsedRequest): void {
+    const now = Date.now();
+    const txn = new HttpTxn(this, req, now);
+    this.txn = txn;
+    this.state = State.Forwarding;
+    this.fe.counters.countRequest(now);
+    txn.closeAfter = !req.keepAlive || req.clAndTe || this.connMode === 'close' || this.connMode === 'server-close-client-close';
+
+    // Request body framing.
+    this.reqBuffered = [];
+    this.reqChunks = undefined;
+    this.reqRemaining = 0;
+    this.reqBodyDone = true;
+    if (req.framing === 'length') {
+      this.reqRemaining = req.contentLength;
+      this.reqBodyDone = req.contentLength === 0;
+    } else if (req.framing === 'chunked') {
+      this.reqChunks = new ChunkedDecoder(this.limits);
+      this.reqBodyDone = false;
+    }
+    // Bytes after the head may be body; the rest stays pending for the next request.
+    const extra = this.pending;
+    this.pending = undefined;
+    if (extra) this.onRequestBodyData(extra);
+
+    const verdict = runRequestPhase(this.hooks, txn);
+    if (verdict.kind === 'reply') return this.replyLocally(verdict.bytes, verdict.status, verdict.termination, verdict.close);
+    const backend = verdict.backend;
+    if (!backend) {
+      txn.termination = 'SC--';
+      return this.replyError(503, 'SC--');
+    }
+    this.backend = backend;
+    txn.backend = backend;
+    backend.counters.cumReq++;
+    txn.preferred = verdict.server;
+    this.connect(txn, backend);
+  }
+
+  private connect(txn: HttpTxn, backend: BackendRuntime): void {
+    const req = txn.req!;
+    const client = this.client;
+    this.attempt = connectToServer(
+      {
+        backend,
+        lbRequest: { src: client.remoteAddress, head: req.head },
+        preferred: txn.preferred,
+        frontendPort: this.listener.port,
+        reuse: backend.config.misc.every((l) => !(l.args[0] === 'http-reuse' && l.args[1] === 'never')),
+        preamble: this.fe.proxyPreamble(client, this.listener),
+      },
+      (r) => this.onConnected(txn, r),
+    );
+  }
+
+  private onConnected(txn: HttpTxn, r: ConnectResult): void {
+    this.attempt = undefined;
+    txn.connect = r;
+    if (this.state === State.Closed || txn.ended) {
+      if (r.server) this.backend?.release(r.server);
+      r.socket?.destroy();
+      return;
+    }
+    if (!r.socket || !r.server) {
+      this.server = r.server;
+      txn.server = r.server;
+      if (r.failure === 'queue-timeout') return this.replyError(503, 'sQ--');
+      if (r.failure === 'connect-timeout') return this.replyError(503, 'sC--');
+      return this.replyError(503, 'SC--');
+    }
+    const server = r.server;
+    const sock = r.socket;
+    this.server = server;
+    this.serverSock = sock;
+    txn.server = server;
+    txn.connectedAt = Date.now();
+    // Request head, adjusted for the server side.
+    const req = txn.req!;
+    const headers = prepareRequestHeaders(txn, this.connMode, this.client, this.listener);
+    const head = serializeRequestHead({ ...req.head, headers });
+    txn.bytesIn += head.length;
+    sock.on('data', (d: Buffer) => this.onServerData(d));
+    sock.on('end', () => this.onServerEnd());
+    sock.on('error', () => this.onServerError());
+    sock.on('close', () => this.onServerClose());
+    sock.on('drain', () => this.client.resume());
+    sock.setTimeout(this.backend!.timeouts.server || 0);
+    sock.on('timeout', () => this.onServerTimeout());
+    sock.resume();
+    // Send the head together with body bytes already received, in one write when possible.
+    const body = this.reqBuffered;
+    this.reqBuffered = [];
+    if (body.length > 0) sock.write(Buffer.concat([head, ...body]));
+    else sock.write(head);
+    if (this.reqBodyDone) txn.requestSentAt = Date.now();
+  }
+
+  private onRequestBodyData(d: Buffer): void {
+    const txn = this.txn;
+    if (!txn || this.reqBodyDone) {
+      // Pipelined request bytes: keep them for when this transaction ends.
+      this.pending = this.pending ? Buffer.concat([this.pending, d]) : d;
+      if (this.pending.length > this.limits.bufsize) this.client.pause();
+      return;
+    }
+    let bodyPart: Buffer;
+    let rest: Buffer | undefined;
+    if (this.reqChunks) {
+      const used = this.reqChunks.feed(d, 0, d.length);
+      if (this.reqChunks.error) {
+        this.fe.counters.failedReq++;
+        txn.termination = 'PR--';
+        return this.replyError(400, 'PR--');
+      }
+      bodyPart = used === d.length ? d : d.subarray(0, used);
+      rest = used < d.length ? d.subarray(used) : undefined;
+      if (this.reqChunks.done) this.reqBodyDone = true;
+    } else {
+      const n = Math.min(this.reqRemaining, d.length);
+      bodyPart = n === d.length ? d : d.subarray(0, n);
+      rest = n < d.length ? d.subarray(n) : undefined;
+      this.reqRemaining -= n;
+      if (this.reqRemaining === 0) this.reqBodyDone = true;
+    }
+    txn.bytesIn += bodyPart.length;
+    if (bodyPart.length > 0) {
+      if (this.serverSock) {
+        if (!this.serverSock.write(bodyPart)) this.client.pause();
+      } else {
+        this.reqBuffered.push(bodyPart);
+      }
+    }
+    if (this.reqBodyDone) txn.requestSentAt = Date.now();
+    if (rest) {
+      this.pending = this.pending ? Buffer.concat([this.pending, rest]) : rest;
+      if (this.pending.length > this.limits.bufsize) this.client.pause();
+    }
+  }
+
+  // ---------------------------------------------------------------- server side
+
+  private onServerData(d: Buffer): void {
+    if (this.state === State.Tunnel) {
+      if (!this.client.write(d)) this.serverSock?.pause();
+      return;
+    }
+    const txn = this.txn;
+    if (!txn) return;
+    if (!this.res) {
+      this.resPending = this.resPending ? Buffer.concat([this.resPending, d]) : d;
+      this.tryParseResponse(txn);
+      return;
+    }
+    this.forwardResponseBody(txn, d);
+  }
+
+  private tryParseResponse(txn: HttpTxn): void {
+    for (;;) {
+      const buf = this.resPending;
+      if (!buf) return;
+      const r = parseResponseHead(buf, 0, buf.length, txn.req!.head.method, this.limits);
+      if (r.kind === 'incomplete') return;
+      if (r.kind === 'error') {
+        this.backend!.counters.failedResp++;
+        this.server!.counters.failedResp++;
+        return this.replyError(502, 'PH--', true);
+      }
+      this.resPending = r.consumed < buf.length ? buf.subarray(r.consumed) : undefined;
+      const status = r.head.status;
+      if (status >= 100 && status < 200 && status !== 101) {
+        // Interim responses (100 Continue, 103 Early Hints) pass through; the final one follows.
+        const bytes = serializeResponseHead(r.head);
+        this.client.write(bytes);
+        txn.bytesOut += bytes.length;
+        continue;
+      }
+      this.res = r;
+      txn.res = r;
+      txn.responseAt = Date.now();
+      txn.status = status;
+      return this.startResponse(txn, r);
+    }
+  }
+
+  private startResponse(txn: HttpTxn, r: ParsedResponse): void {
+    const verdict = runResponsePhase(this.hooks, txn);
+    if (verdict.kind === 'reply') {
+      this.discardServer();
+      return this.replyLocally(verdict.bytes, verdict.status, verdict.termination, true);
+    }
+    const upgrade = r.head.status === 101 || (txn.req!.head.method === 'CONNECT' && r.head.status >= 200 && r.head.status < 300);
+    if (!r.keepAlive && !upgrade) txn.serverClose = true;
+    if (r.framing === 'until-close' || (!txn.req!.keepAlive)) txn.closeAfter = true;
+    const headers = prepareResponseHeaders(txn, this.connMode, upgrade);
+    const head = serializeResponseHead({ ...r.head, headers });
+    this.resChunks = undefined;
+    this.resRemaining = 0;
+    this.resUntilClose = false;
+    if (r.framing === 'length') this.resRemaining = r.contentLength;
+    else if (r.framing === 'chunked') this.resChunks = new ChunkedDecoder(this.limits, 502);
+    else if (r.framing === 'until-close') this.resUntilClose = true;
+    this.client.write(head);
+    txn.bytesOut += head.length;
+    if (upgrade) return this.enterTunnel(txn);
+    const rest = this.resPending;
+    this.resPending = undefined;
+    if (r.framing === 'none' || (r.framing === 'length' && r.contentLength === 0)) {
+      return this.endResponse(txn);
+    }
+    if (rest) this.forwardResponseBody(txn, rest);
+  }
+
+  private forwardResponseBody(txn: HttpTxn, d: Buffer): void {
+    let part = d;
+    let complete = false;
+    if (this.resChunks) {
+      const used = this.resChunks.feed(d, 0, d.length);
+      if (this.resChunks.error) {
+        this.backend!.counters.failedResp++;
+        txn.termination = 'SD--';
+        this.endTransaction(false);
+        return this.close();
+      }
+      if (used < d.length) part = d.subarray(0, used);
+      complete = this.resChunks.done;
+    } else if (!this.resUntilClose) {
+      const n = Math.min(this.resRemaining, d.length);
+      if (n < d.length) part = d.subarray(0, n);
+      this.resRemaining -= n;
+      complete = this.resRemaining === 0;
+    }
+    txn.bytesOut += part.length;
+    if (part.length > 0 && !this.client.write(part)) this.serverSock?.pause();
+    if (complete) this.endResponse(txn);
+  }
+
+  private onServerEnd(): void {
+    const txn = this.txn;
+    if (this.state === State.Tunnel) {
+      this.client.end();
+      return;
+    }
+    if (!txn || txn.ended) return;
+    if (this.res && this.resUntilClose) {
+      this.serverSock = undefined;
+      return this.endResponse(txn, true);
+    }
+    if (!this.res) {
+      // Closed before a complete response head: 502, as HAProxy's "SH" case.
+      this.backend!.counters.failedResp++;
+      this.server!.counters.failedResp++;
+      if (this.server) this.server.counters.srvAborts++;
+      return this.replyError(502, 'SH--', true);
+    }
+    // Truncated body: nothing more can be said to the client.
+    this.backend!.counters.srvAborts++;
+    txn.termination = 'SD--';
+    this.endTransaction(false);
+    this.close();
+  }
+
+  private onServerError(): void {
+    this.onServerEnd();
+  }
+
+  private onServerClose(): void {
+    if (this.state === State.Tunnel) {
+      this.client.end();
+      return;
+    }
+    const txn = this.txn;
+    if (txn && !txn.ended && this.serverSock) this.onServerEnd();
+  }
+
+  private onServerTimeout(): void {
+    const txn = this.txn;
+    if (this.state === State.Tunnel) {
+      if (txn) txn.termination = 'sD--';
+      return this.close();
+    }
+    if (!txn || txn.ended) return;
+    if (!this.res) {
+      this.backend!.counters.failedResp++;
+      return this.replyError(504, 'sH--', true);
+    }
+    txn.termination = 'sD--';
+    this.endTransaction(false);
+    this.close();
+  }
+
+  private enterTunnel(txn: HttpTxn): void {
+    this.state = State.Tunnel;
+    const tunnel = this.backend?.timeouts.tunnel || 0;
+    const rest = this.resPending;
+    this.resPending = undefined;
+    if (rest) this.client.write(rest);
+    if (this.pending) {
+      this.serverSock?.write(this.pending);
+      this.pending = undefined;
+    }
+    const clientT = tunnel || this.fe.timeouts.client;
+    const serverT = tunnel || this.backend?.timeouts.server || 0;
+    this.client.setTimeout(clientT);
+    this.client.on('timeout', () => {
+      txn.termination = 'cD--';
+      this.close();
+    });
+    this.serverSock?.setTimeout(serverT);
+    this.client.resume();
+  }
+
+  // ---------------------------------------------------------------- endings
+
+  /** The response was fully forwarded: account, pool the server connection, next request. */
+  private endResponse(txn: HttpTxn, serverClosed = false): void {
+    const sock = this.serverSock;
+    const reusable = !serverClosed && !txn.serverClose && this.reqBodyDone && this.connMode !== 'close' && this.connMode !== 'server-close' && sock !== undefined;
+    this.res = undefined;
+    this.resChunks = undefined;
+    if (sock) {
+      sock.removeAllListeners('data');
+      sock.removeAllListeners('end');
+      sock.removeAllListeners('error');
+      sock.removeAllListeners('close');
+      sock.removeAllListeners('drain');
+      sock.removeAllListeners('timeout');
+      if (reusable && this.server?.usable) {
+        sock.setTimeout(0);
+        sock.on('error', () => sock.destroy());
+        sock.on('close', () => {});
+        sock.on('data', () => sock.destroy()); // unsolicited bytes: the connection is unusable
+        this.server.idle.push(sock);
+        trimIdle(this.server);
+      } else {
+        sock.destroy();
+      }
+    }
+    this.serverSock = undefined;
+    this.endTransaction(true);
+    if (txn.closeAfter || txn.clientClosed) {
+      this.closeAfterFlush();
+      return;
+    }
+    this.state = State.Head;
+    this.client.resume();
+    this.armHeadTimer(false);
+    if (this.pending?.length) this.tryParseRequest();
+  }
+
+  /** Ends the current transaction: server slot, counters, log. */
+  private endTransaction(_complete: boolean): void {
+    const txn = this.txn;
+    if (!txn || txn.ended) return;
+    txn.ended = true;
+    txn.endedAt = Date.now();
+    if (this.attempt) {
+      this.attempt.abort();
+      this.attempt = undefined;
+    }
+    if (this.server && txn.connect?.server === this.server) this.backend?.release(this.server);
+    txn.account();
+    this.hooks.log?.(txn);
+    this.server = undefined;
+    this.backend = undefined;
+  }
+
+  /** Drops the server side of the current transaction (error or local reply). */
+  private discardServer(): void {
+    if (this.attempt) {
+      this.attempt.abort();
+      this.attempt = undefined;
+    }
+    if (this.serverSock) {
+      this.serverSock.removeAllListeners();
+      this.serverSock.on('error', () => {});
+      this.serverSock.destroy();
+      this.serverSock = undefined;
+    }
+  }
+
+  /** Answers with HAProxy's error page for `status` (proxied form) and ends the transaction. */
+  private replyError(status: number, termination: string, serverFailed = false): void {
+    const txn = this.txn!;
+    txn.status = status;
+    txn.termination = termination;
+    if (serverFailed) txn.serverFailed = true;
+    this.discardServer();
+    const bytes = this.hooks.errorBytes?.(txn, status) ?? proxiedErrorBytes(status)!;
+    this.replyLocally(bytes, status, termination, true);
+  }
+
+  /** Sends a complete response produced by portico itself (error, redirect, return, stats...). */
+  private replyLocally(bytes: Buffer, status: number, termination: string, close: boolean): void {
+    const txn = this.txn!;
+    txn.status = status;
+    txn.termination = termination;
+    txn.bytesOut += bytes.length;
+    txn.local = true;
+    this.client.write(bytes);
+    // With a request body still arriving, the connection cannot be reused safely.
+    const mustClose = close || !this.reqBodyDone || txn.closeAfter;
+    this.endTransaction(true);
+    if (mustClose) return this.closeAfterFlush();
+    this.state = State.Head;
+    this.armHeadTimer(false);
+    if (this.pending?.length) this.tryParseRequest();
+  }
+
+  /** Raw H1-layer replies for unparsable or incomplete requests: sent, then the connection closes. */
+  private finishWithRaw(status: number): void {
+    const bytes = rawErrorBytes(status)!;
+    const txn = this.txn!;
+    txn.bytesOut += bytes.length;
+    txn.local = true;
+    this.client.write(bytes);
+    this.endTransaction(false);
+    this.closeAfterFlush();
+  }
+
+  private closeAfterFlush(): void {
+    this.state = State.Closed;
+    this.clearHeadTimer();
+    this.discardServer();
+    this.client.end();
+    // A client that never reads its response must not keep the connection forever.
+    const t = this.fe.timeouts.client || 5000;
+    setTimeout(() => this.client.destroy(), t).unref();
+    this.finalize();
+  }
+
+  close(): void {
+    if (this.state === State.Closed && this.finalized) return;
+    this.state = State.Closed;
+    this.clearHeadTimer();
+    if (this.txn && !this.txn.ended) this.endTransaction(false);
+    this.discardServer();
+    this.client.destroy();
+    this.finalize();
+  }
+
+  private finalized = false;
+  private finalize(): void {
+    if (this.finalized) return;
+    this.finalized = true;
+    this.done();
+  }
+}
+
+/** Keeps a bounded number of idle connections per server. */
+function trimIdle(s: ServerRuntime): void {
+  while (s.idle.length > 256) s.idle.shift()!.destroy();
+}
+
+export type { TxnResult };

@@ -1,0 +1,43 @@
+/**
+ * The points where a transaction meets the configuration: the request phase (monitor-uri, stats,
+ * http-request rules, backend and server choice) and the response phase (http-response rules).
+ * The rules engine supplies the hooks; without rules, routing follows use_backend/default_backend.
+ */
+import type { BackendRuntime } from '../runtime/backend.js';
+import type { ServerRuntime } from '../runtime/server.js';
+import type { HttpTxn } from './txn.js';
+
+export type RequestVerdict =
+  | { kind: 'forward'; backend: BackendRuntime | undefined; server?: ServerRuntime }
+  | { kind: 'reply'; bytes: Buffer; status: number; termination: string; close: boolean };
+
+export type ResponseVerdict = { kind: 'forward' } | { kind: 'reply'; bytes: Buffer; status: number; termination: string };
+
+export interface HttpHooks {
+  /** Frontend and backend request rules and routing; undefined = static routing only. */
+  request?: (txn: HttpTxn) => RequestVerdict;
+  response?: (txn: HttpTxn) => ResponseVerdict;
+  /** The bytes of an error reply (errorfile, http-error, http-after-response). */
+  errorBytes?: (txn: HttpTxn, status: number) => Buffer | undefined;
+  log?: (txn: HttpTxn) => void;
+}
+
+/** Static routing: the first unconditional use_backend, else default_backend (or the listen itself). */
+export function staticBackend(txn: HttpTxn): BackendRuntime | undefined {
+  const fe = txn.session.fe;
+  for (const rule of fe.config.useBackends) {
+    if (rule.cond || rule.dynamic) continue;
+    const be = fe.backends.get(rule.name);
+    if (be) return be;
+  }
+  return fe.defaultBackend;
+}
+
+export function runRequestPhase(hooks: HttpHooks, txn: HttpTxn): RequestVerdict {
+  if (hooks.request) return hooks.request(txn);
+  return { kind: 'forward', backend: staticBackend(txn) };
+}
+
+export function runResponsePhase(hooks: HttpHooks, txn: HttpTxn): ResponseVerdict {
+  return hooks.response ? hooks.response(txn) : { kind: 'forward' };
+}

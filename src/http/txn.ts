@@ -1,0 +1,75 @@
+/**
+ * One HTTP transaction (request + response) and what it records for counters and the log:
+ * timings (HAProxy's TR/Tw/Tc/Tr/Ta), bytes, status, termination state, chosen backend/server.
+ */
+import type { ParsedRequest } from './h1/request.js';
+import type { ParsedResponse } from './h1/response.js';
+import type { BackendRuntime } from '../runtime/backend.js';
+import type { ServerRuntime } from '../runtime/server.js';
+import type { ConnectResult } from '../runtime/connect.js';
+import type { HttpSession } from './session.js';
+
+export type TxnResult = 'complete' | 'aborted';
+
+export class HttpTxn {
+  backend: BackendRuntime | undefined;
+  server: ServerRuntime | undefined;
+  /** Server chosen by persistence or use-server before load balancing. */
+  preferred: ServerRuntime | undefined;
+  connect: ConnectResult | undefined;
+  res: ParsedResponse | undefined;
+  /** Status sent to the client (-1 while unknown). */
+  status = -1;
+  termination = '----';
+  bytesIn = 0;
+  bytesOut = 0;
+  connectedAt = 0;
+  requestSentAt = 0;
+  responseAt = 0;
+  endedAt = 0;
+  ended = false;
+  /** Close the client connection after this response. */
+  closeAfter = false;
+  /** The server said it closes after this response. */
+  serverClose = false;
+  clientClosed = false;
+  /** Answered by portico itself (error page, redirect, return, stats). */
+  local = false;
+  badRequest = false;
+  serverFailed = false;
+  /** Per-transaction variables and rule state, owned by the rules engine. */
+  readonly scratch: Record<string, unknown> = {};
+
+  constructor(
+    readonly session: HttpSession,
+    readonly req: ParsedRequest | undefined,
+    readonly startedAt: number,
+  ) {}
+
+  /** Updates frontend, backend and server counters once the transaction ends. */
+  account(): void {
+    const fe = this.session.fe;
+    if (this.status > 0) fe.counters.countResponse(this.status);
+    fe.counters.bytesIn += this.bytesIn;
+    fe.counters.bytesOut += this.bytesOut;
+    const be = this.backend;
+    if (!be) return;
+    if (this.status > 0 && !this.local) be.counters.countResponse(this.status);
+    be.counters.bytesIn += this.bytesIn;
+    be.counters.bytesOut += this.bytesOut;
+    const s = this.server;
+    if (s && this.connect?.socket) {
+      if (this.status > 0 && !this.local) s.counters.countResponse(this.status);
+      s.counters.bytesIn += this.bytesIn;
+      s.counters.bytesOut += this.bytesOut;
+      s.counters.cumReq++;
+    }
+    const c = this.connect;
+    const queue = c ? c.queueMs : -1;
+    const connect = c?.socket ? c.connectMs : -1;
+    const response = this.responseAt > 0 && this.connectedAt > 0 ? this.responseAt - this.connectedAt : -1;
+    const total = this.endedAt - this.startedAt;
+    be.counters.recordTimes(queue, connect, response, total);
+    if (s && c?.socket) s.counters.recordTimes(queue, connect, response, total);
+  }
+}

@@ -1,0 +1,175 @@
+/**
+ * Getting a connected server socket for a stream: assign a server (load balancer, queue),
+ * connect with `timeout connect`, retry refused or timed-out connections up to `retries` times
+ * with a pause of up to 1 s, and with `option redispatch` move the last retry to another server.
+ */
+import { connect as netConnect, type Socket } from 'node:net';
+import type { LbRequest } from '../lb/index.js';
+import type { BackendRuntime, AssignFailure } from './backend.js';
+import type { ServerRuntime } from './server.js';
+import type { Waiter } from './queue.js';
+
+export interface ConnectRequest {
+  backend: BackendRuntime;
+  lbRequest: LbRequest;
+  /** Server chosen by persistence, if any. */
+  preferred?: ServerRuntime;
+  /** Destination port the client connected to (for servers without a port). */
+  frontendPort: number;
+  /** Bytes to write first on a new connection (PROXY protocol header). */
+  preamble?: (server: ServerRuntime) => Buffer | undefined;
+  /** Reuse an idle keep-alive connection when the server has one (HTTP). */
+  reuse: boolean;
+}
+
+export interface ConnectResult {
+  server?: ServerRuntime;
+  socket?: Socket;
+  /** True when the socket came from the idle pool. */
+  reused?: boolean;
+  /** Failure: why no server socket could be had. */
+  failure?: AssignFailure | 'connect-refused' | 'connect-timeout';
+  retries: number;
+  redispatched: boolean;
+  /** Time spent queued and connecting, ms (-1 when not reached), for logs and stats. */
+  queueMs: number;
+  connectMs: number;
+}
+
+/** A handle the caller keeps to abort a connection attempt when the client leaves. */
+export interface ConnectAttempt {
+  abort(): void;
+}
+
+/** Sets TCP options on a fresh server connection. */
+function tune(socket: Socket): void {
+  socket.setNoDelay(true);
+}
+
+export function openServerSocket(server: ServerRuntime, frontendPort: number): Socket {
+  const t = server.target;
+  const socket = t.kind === 'unix' ? netConnect({ path: t.path }) : netConnect({ host: t.host, port: server.portFor(frontendPort) });
+  tune(socket);
+  return socket;
+}
+
+export function connectToServer(req: ConnectRequest, done: (r: ConnectResult) => void): ConnectAttempt {
+  const { backend } = req;
+  const started = Date.now();
+  let retriesLeft = backend.retries;
+  let retries = 0;
+  let redispatched = false;
+  let aborted = false;
+  let waiter: Waiter | undefined;
+  let waiterServer: ServerRuntime | undefined;
+  let socket: Socket | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let queueMs = -1;
+  let current: ServerRuntime | undefined;
+
+  const finish = (r: Omit<ConnectResult, 'retries' | 'redispatched' | 'queueMs' | 'connectMs'>, connectMs: number) => {
+    if (aborted) return;
+    aborted = true;
+    done({ ...r, retries, redispatched, queueMs, connectMs });
+  };
+
+  const assign = (preferred: ServerRuntime | undefined, avoid: ServerRuntime | undefined) => {
+    waiterServer = preferred && preferred.usable && !(preferred.hasSlot && preferred.queue.length === 0) ? preferred : undefined;
+    waiter = backend.assign(
+      req.lbRequest,
+      (server, failure, queuedMs) => {
+        waiter = undefined;
+        if (queuedMs !== undefined) queueMs = queuedMs;
+        else if (queueMs < 0) queueMs = 0;
+        if (aborted) {
+          if (server) backend.release(server);
+          return;
+        }
+        if (!server) return finish({ failure: failure ?? 'no-server' }, -1);
+        current = server;
+        attempt(server);
+      },
+      preferred,
+      avoid,
+    );
+  };
+
+  const attempt = (server: ServerRuntime) => {
+    if (req.reuse) {
+      const idle = server.takeIdle();
+      if (idle) {
+        server.counters.reuse++;
+        backend.counters.reuse++;
+        return finish({ server, socket: idle, reused: true }, 0);
+      }
+    }
+    const connectStart = Date.now();
+    server.counters.connect++;
+    backend.counters.connect++;
+    const s = openServerSocket(server, req.frontendPort);
+    socket = s;
+    const onFail = (kind: 'connect-refused' | 'connect-timeout') => {
+      if (timer) clearTimeout(timer);
+      s.removeAllListeners('connect');
+      s.removeAllListeners('error');
+      s.on('error', () => {});
+      s.destroy();
+      socket = undefined;
+      server.counters.failedConns++;
+      if (aborted) return;
+      if (retriesLeft > 0) {
+        retriesLeft--;
+        retries++;
+        server.counters.retries++;
+        backend.counters.retries++;
+        // The last retry goes elsewhere with `option redispatch`; earlier ones wait up to 1 s first.
+        const redispatchNow = backend.redispatch && retriesLeft === 0 && backend.servers.length > 1;
+        const pause = redispatchNow ? 0 : Math.min(1000, backend.timeouts.connect || 1000);
+        timer = setTimeout(() => {
+          if (aborted) return;
+          if (redispatchNow) {
+            redispatched = true;
+            server.counters.redispatches++;
+            backend.counters.redispatches++;
+            backend.release(server);
+            assign(undefined, server);
+          } else {
+            attempt(server);
+          }
+        }, pause);
+        return;
+      }
+      backend.release(server);
+      current = undefined;
+      backend.counters.failedConns++;
+      finish({ failure: kind, server }, Date.now() - connectStart);
+    };
+    s.once('error', () => onFail('connect-refused'));
+    if (backend.timeouts.connect > 0) timer = setTimeout(() => onFail('connect-timeout'), backend.timeouts.connect);
+    s.once('connect', () => {
+      if (timer) clearTimeout(timer);
+      s.removeAllListeners('error');
+      if (aborted) {
+        s.destroy();
+        return;
+      }
+      const pre = req.preamble?.(server);
+      if (pre) s.write(pre);
+      finish({ server, socket: s, reused: false }, Date.now() - connectStart);
+    });
+  };
+
+  assign(req.preferred, undefined);
+  void started;
+
+  return {
+    abort() {
+      if (aborted) return;
+      aborted = true;
+      if (timer) clearTimeout(timer);
+      if (waiter) backend.cancel(waiter, waiterServer);
+      if (socket) socket.destroy();
+      if (current) backend.release(current);
+    },
+  };
+}

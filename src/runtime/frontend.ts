@@ -1,0 +1,119 @@
+/**
+ * A frontend at run time: accepts connections from its listeners within its maxconn (and the
+ * process's), picks the backend for each session or request, and hands the connection to the
+ * TCP or HTTP engine.
+ */
+import type { Socket } from 'node:net';
+import type { Proxy } from '../config/model.js';
+import { modeOf } from '../config/finalize.js';
+import { FeCounters } from '../stats/counters.js';
+import { effectiveTimeouts, type Timeouts } from './timeouts.js';
+import type { BackendRuntime } from './backend.js';
+import type { Listener } from './listeners.js';
+import type { SessionEnd } from './session.js';
+import type { ServerRuntime } from './server.js';
+
+/** Process-wide connection accounting (global maxconn). */
+export class ConnectionLimiter {
+  current = 0;
+  readonly waiting: (() => void)[] = [];
+  constructor(public max: number) {}
+
+  /** Runs `start` now if under the limit, else when a connection ends. */
+  admit(start: () => void): void {
+    if (this.max === 0 || this.current < this.max) {
+      this.current++;
+      start();
+    } else {
+      this.waiting.push(start);
+    }
+  }
+
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.current--;
+  }
+}
+
+export type ProxyEngine = (fe: FrontendRuntime, socket: Socket, listener: Listener, done: () => void) => void;
+
+export class FrontendRuntime {
+  readonly name: string;
+  readonly id: number;
+  readonly config: Proxy;
+  readonly mode: 'http' | 'tcp';
+  readonly counters = new FeCounters();
+  readonly timeouts: Timeouts;
+  readonly limiter: ConnectionLimiter;
+  /** Static default backend; dynamic routing is evaluated per request by the engines. */
+  defaultBackend: BackendRuntime | undefined;
+  /** All connections currently open, to close them on shutdown. */
+  readonly sockets = new Set<Socket>();
+  paused = false;
+
+  constructor(
+    config: Proxy,
+    id: number,
+    readonly global: ConnectionLimiter,
+    readonly backends: Map<string, BackendRuntime>,
+    private readonly engine: ProxyEngine,
+  ) {
+    this.config = config;
+    this.name = config.name;
+    this.id = config.id ?? id;
+    this.mode = modeOf(config);
+    this.timeouts = effectiveTimeouts(config);
+    this.limiter = new ConnectionLimiter(config.maxconn ?? 0);
+    if (config.kind === 'listen') this.defaultBackend = backends.get(config.name);
+    if (config.defaultBackend) this.defaultBackend = backends.get(config.defaultBackend.name);
+  }
+
+  /** A connection arrived on one of this frontend's listeners (socket is paused). */
+  accept(socket: Socket, listener: Listener): void {
+    this.counters.acceptConn();
+    socket.on('error', () => {}); // errors before the engine attaches its own handlers
+    this.global.admit(() =>
+      this.limiter.admit(() => {
+        if (socket.destroyed) return this.released();
+        this.sockets.add(socket);
+        this.counters.openSession();
+        this.engine(this, socket, listener, () => {
+          this.sockets.delete(socket);
+          this.counters.closeSession();
+          this.released();
+        });
+      }),
+    );
+  }
+
+  private released(): void {
+    this.limiter.release();
+    this.global.release();
+  }
+
+  /** Bytes to send before a new server connection's first byte: the PROXY protocol header when asked. */
+  proxyPreamble(client: Socket, listener: Listener): (server: ServerRuntime) => Buffer | undefined {
+    return (server) => {
+      if (server.config.sendProxy) return proxyV1Header(client, listener);
+      return undefined;
+    };
+  }
+
+  /** Counts a finished TCP session or HTTP transaction. */
+  record(e: SessionEnd): void {
+    this.counters.bytesIn += e.bytesIn;
+    this.counters.bytesOut += e.bytesOut;
+  }
+}
+
+/** PROXY protocol v1 text header for a client connection. */
+export function proxyV1Header(client: Socket, listener: Listener): Buffer {
+  const src = client.remoteAddress ?? '';
+  const dst = client.localAddress ?? '';
+  if (!src || !dst || client.remoteFamily === undefined) return Buffer.from('PROXY UNKNOWN\r\n');
+  const v6 = client.remoteFamily === 'IPv6' && !src.startsWith('::ffff:');
+  const strip = (a: string) => (a.startsWith('::ffff:') ? a.slice(7) : a);
+  const fam = v6 ? 'TCP6' : 'TCP4';
+  return Buffer.from(`PROXY ${fam} ${v6 ? src : strip(src)} ${v6 ? dst : strip(dst)} ${client.remotePort} ${client.localPort ?? listener.port}\r\n`);
+}

@@ -1,0 +1,91 @@
+/**
+ * The running proxies built from a Config: backends with their servers, frontends with their
+ * listeners, and the engines (TCP or HTTP) that serve each connection. The runtime never parses
+ * text; a reload builds a new Runtime from a new Config.
+ */
+import type { Socket } from 'node:net';
+import type { Config } from '../config/model.js';
+import { hasBackend, hasFrontend } from '../config/model.js';
+import { BackendRuntime } from './backend.js';
+import { ConnectionLimiter, FrontendRuntime, type ProxyEngine } from './frontend.js';
+import { closeListeners, openListeners, type BindFailure, type Listener } from './listeners.js';
+import { startTcpSession } from '../tcp/stream.js';
+import { startHttpSession } from '../http/session.js';
+import { resolveServers } from './resolve.js';
+import { chooseTcpBackend } from './routing.js';
+import type { HttpHooks } from '../http/txn-hooks.js';
+
+export interface RuntimeOptions {
+  /** Called for messages about the running proxies (server state changes, resolution...). */
+  log?: (level: 'notice' | 'warning' | 'alert', message: string) => void;
+}
+
+export class Runtime {
+  readonly backends = new Map<string, BackendRuntime>();
+  readonly frontends: FrontendRuntime[] = [];
+  readonly global: ConnectionLimiter;
+  listeners: Listener[] = [];
+  readonly startedAt = Date.now();
+  private stopping = false;
+  /** Rules, routing, error pages and logging for HTTP transactions (set by the rules and log modules). */
+  httpHooks: HttpHooks = {};
+
+  constructor(
+    readonly config: Config,
+    readonly options: RuntimeOptions = {},
+  ) {
+    this.global = new ConnectionLimiter(config.global.maxconn ?? 0);
+    let id = 1;
+    // Proxy ids follow declaration order, as HAProxy numbers them (iid in stats).
+    const ids = new Map(config.proxies.map((p) => [p, p.id ?? id++]));
+    for (const p of config.proxies) {
+      if (hasBackend(p) && p.kind !== 'defaults') this.backends.set(p.name, new BackendRuntime(p, ids.get(p)!));
+    }
+    const engine: ProxyEngine = (fe, socket, listener, done) => this.serve(fe, socket, listener, done);
+    for (const p of config.proxies) {
+      if (hasFrontend(p) && p.kind !== 'defaults' && p.kind !== 'backend') this.frontends.push(new FrontendRuntime(p, ids.get(p)!, this.global, this.backends, engine));
+    }
+  }
+
+  private serve(fe: FrontendRuntime, socket: Socket, listener: Listener, done: () => void): void {
+    if (fe.mode === 'tcp') {
+      startTcpSession(fe, socket, listener, chooseTcpBackend(fe, socket), (e) => {
+        fe.record(e);
+        done();
+      });
+    } else {
+      startHttpSession(this, fe, socket, listener, done);
+    }
+  }
+
+  /** Resolves server addresses, then opens every listener. Returns bind failures, if any. */
+  async start(): Promise<BindFailure[]> {
+    await resolveServers(this, this.options.log);
+    const byProxy = new Map(this.frontends.map((f) => [f.config, f]));
+    const { listeners, failures } = await openListeners(
+      this.frontends.map((f) => f.config),
+      (socket, listener) => {
+        const fe = byProxy.get(listener.proxy);
+        if (!fe || this.stopping) return socket.destroy();
+        fe.accept(socket, listener);
+      },
+    );
+    this.listeners = listeners;
+    return failures;
+  }
+
+  /** Stops accepting; with `hard`, closes every connection at once, else lets them finish. */
+  async stop(hard: boolean): Promise<void> {
+    this.stopping = true;
+    await closeListeners(this.listeners);
+    for (const be of this.backends.values()) for (const s of be.servers) s.closeIdle();
+    if (hard) for (const fe of this.frontends) for (const s of fe.sockets) s.destroy();
+  }
+
+  /** Connections still open on any frontend. */
+  get activeConnections(): number {
+    let n = 0;
+    for (const fe of this.frontends) n += fe.sockets.size;
+    return n;
+  }
+}

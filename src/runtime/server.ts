@@ -1,0 +1,96 @@
+/**
+ * A server at run time: where it is, whether it may take traffic, its counters, its own queue
+ * (for requests bound to it by persistence) and its pool of idle keep-alive connections.
+ */
+import type { Socket } from 'node:net';
+import type { Server } from '../config/model.js';
+import type { LbServer } from '../lb/index.js';
+import { BeCounters } from '../stats/counters.js';
+import type { Waiter } from './queue.js';
+import { WaitQueue } from './queue.js';
+
+export type ServerTarget =
+  | { kind: 'inet'; host: string; port: number | undefined; portOffset: number | undefined }
+  | { kind: 'unix'; path: string };
+
+/** Administrative flags, as set by config, the stats page or the Runtime API. */
+export interface ServerAdmin {
+  /** MAINT: forced into maintenance (disabled, `set server ... state maint`). */
+  maint: boolean;
+  /** Maintenance because its address could not be resolved yet (`init-addr none`). */
+  resolveMaint: boolean;
+  /** DRAIN: no new traffic except persistent sessions. */
+  drain: boolean;
+}
+
+export class ServerRuntime {
+  readonly name: string;
+  readonly id: number;
+  readonly config: Server;
+  readonly counters = new BeCounters();
+  readonly queue = new WaitQueue();
+  readonly admin: ServerAdmin;
+  /** Operational state from health checks: true when UP (or not checked). */
+  healthy = true;
+  target: ServerTarget;
+  maxconn: number;
+  maxqueue: number;
+  /** Set once the backend's load balancer exists. */
+  lb!: LbServer;
+  /** Idle server connections ready for reuse. Most recently used last. */
+  readonly idle: Socket[] = [];
+  /** When the state last changed (ms since the epoch) and the time spent DOWN, for stats. */
+  lastChange = Date.now();
+  downtime = 0;
+
+  constructor(config: Server, index: number) {
+    this.config = config;
+    this.name = config.name;
+    this.id = config.id ?? index + 1;
+    this.maxconn = config.maxconn ?? 0;
+    this.maxqueue = config.maxqueue ?? 0;
+    this.admin = { maint: config.disabled === true, resolveMaint: false, drain: config.weight === 0 };
+    this.target =
+      config.address?.kind === 'unix'
+        ? { kind: 'unix', path: config.address.path }
+        : { kind: 'inet', host: config.host, port: config.port, portOffset: config.portOffset };
+  }
+
+  /** May this server receive new, non-persistent traffic from the load balancer? */
+  get usable(): boolean {
+    return this.healthy && !this.admin.maint && !this.admin.resolveMaint;
+  }
+
+  /** Current connections being served. */
+  get served(): number {
+    return this.counters.curSess;
+  }
+
+  /** Whether a new request may go to this server right now (below maxconn). */
+  get hasSlot(): boolean {
+    return this.maxconn === 0 || this.counters.curSess < this.maxconn;
+  }
+
+  /** The TCP port to connect to for a client that connected to `frontendPort`. */
+  portFor(frontendPort: number): number {
+    if (this.target.kind !== 'inet') return 0;
+    if (this.target.port !== undefined) return this.target.port;
+    return frontendPort + (this.target.portOffset ?? 0);
+  }
+
+  /** Takes an idle connection that is still open, or undefined. */
+  takeIdle(): Socket | undefined {
+    while (this.idle.length > 0) {
+      const s = this.idle.pop()!;
+      if (!s.destroyed && s.readyState === 'open') return s;
+    }
+    return undefined;
+  }
+
+  /** Closes every idle connection (server going down, reload, shutdown). */
+  closeIdle(): void {
+    for (const s of this.idle.splice(0)) s.destroy();
+  }
+}
+
+export type { Waiter };
