@@ -10,8 +10,6 @@ export interface RawCall {
   args: string[] | undefined;
   /** For each argument, the text from that argument to the end of the expression (for messages). */
   rests: string[];
-  /** The text from the keyword's closing parenthesis on. */
-  after: string;
 }
 
 /** Splits one argument list: commas separate, quotes group, backslash escapes quotes/commas/parentheses; ')' ends it. */
@@ -70,7 +68,7 @@ export function splitCalls(text: string): RawCall[] | { error: string } {
       rests = r.rests;
       i = r.end;
     }
-    calls.push({ name, args, rests, after: text.slice(i) });
+    calls.push({ name, args, rests });
     if (i >= text.length) return calls;
     if (text[i] !== ',') return { error: `missing comma after ${calls.length === 1 ? 'fetch keyword' : 'converter'} '${name}'` };
     pos = i + 1;

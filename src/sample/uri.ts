@@ -51,7 +51,7 @@ export function uriAuthority(uri: string): string | undefined {
 
 /**
  * The value of parameter `name` in a query string (url_param/urlp): parameters are separated by
- * `delim` (default '&'); the first match wins; a parameter without '=' has an empty value.
+ * `delim` (default '&'); the first match wins; a parameter without '=' is not found by name.
  * With no name, the first parameter's value.
  */
 export function queryParam(query: string, name: string | undefined, delim = '&'): string | undefined {
@@ -61,10 +61,9 @@ export function queryParam(query: string, name: string | undefined, delim = '&')
     if (end < 0) end = query.length;
     const eq = query.indexOf('=', pos);
     const keyEnd = eq >= 0 && eq < end ? eq : end;
-    if (name === undefined || (keyEnd - pos === name.length && query.startsWith(name, pos))) {
-      if (keyEnd === end) return name === undefined ? '' : '';
-      return query.slice(keyEnd + 1, end);
-    }
+    // A named parameter needs its '=' ("?y&z=3" has no parameter y); the first one is taken as is.
+    if (name === undefined) return keyEnd === end ? '' : query.slice(keyEnd + 1, end);
+    if (keyEnd < end && keyEnd - pos === name.length && query.startsWith(name, pos)) return query.slice(keyEnd + 1, end);
     pos = end + 1;
   }
   return undefined;
