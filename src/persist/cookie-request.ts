@@ -16,7 +16,10 @@ export interface RequestCookieOpts {
   forcePersist: boolean;
   /** An `ignore-persist` rule matched. */
   ignorePersist: boolean;
-  /** A server was already assigned (use-server rule) before cookies are looked at. */
+  /**
+   * A use-server rule already assigned the server. Like HAProxy this marks the transaction direct
+   * (no cookie inserted) and reports the client's cookie as 'U'.
+   */
   assigned: boolean;
   /** Current UNIX time in seconds. */
   nowSec: number;
@@ -90,6 +93,9 @@ export function processRequestCookies(
   const maxlife = cfg.maxlife ? Math.floor(cfg.maxlife / 1000) : 0;
   const removeOurs = cfg.mode === 'insert' && cfg.indirect;
   let assigned = opts.assigned;
+  let byCookie = false;
+  // A use-server rule assigns with SF_DIRECT too: no cookie is inserted for it.
+  if (assigned) txn.direct = true;
 
   for (; i < headers.length; i += 2) {
     if (headers[i] !== 'cookie') continue;
@@ -195,13 +201,15 @@ export function processRequestCookies(
               txn.direct = true;
               txn.server = s;
               assigned = true;
+              byCookie = true;
               found = s;
               break;
             }
             txn.status = 'D';
           }
         }
-        if (found < 0 && txn.status !== 'D' && txn.status !== 'E' && txn.status !== 'O') {
+        // haproxy 2.6 leaves the status alone once an earlier occurrence selected the server.
+        if (found < 0 && !byCookie && txn.status !== 'D' && txn.status !== 'E' && txn.status !== 'O') {
           txn.status = opts.ignorePersist || assigned ? 'U' : 'I';
         }
 

@@ -61,6 +61,8 @@ export interface SendOpts {
 }
 
 export interface Harness {
+  /** Ports of the node backends, in server order. */
+  ports: number[];
   send(opts: SendOpts): Promise<Exchange>;
   close(): Promise<void>;
 }
@@ -170,7 +172,7 @@ export async function startHarness(backendLines: string[], servers: HarnessServe
     await close();
     throw new Error(`haproxy did not start: ${stderr}`);
   }
-  return { send, close };
+  return { ports, send, close };
 }
 
 function probe(port: number, onOk: () => void, onErr: (e: Error) => void): void {
