@@ -540,20 +540,10 @@ export class HttpSession {
     this.res = undefined;
     this.resChunks = undefined;
     if (sock) {
-      sock.removeAllListeners('data');
-      sock.removeAllListeners('end');
-      sock.removeAllListeners('error');
-      sock.removeAllListeners('close');
-      sock.removeAllListeners('drain');
-      sock.removeAllListeners('timeout');
-      if (reusable && this.server?.usable) {
-        sock.setTimeout(0);
-        sock.on('error', () => sock.destroy());
-        sock.on('close', () => {});
-        sock.on('data', () => sock.destroy()); // unsolicited bytes: the connection is unusable
-        this.server.idle.push(sock);
-        trimIdle(this.server);
-      } else {
+      if (reusable && this.server?.usable) this.server.parkIdle(sock);
+      else {
+        sock.removeAllListeners();
+        sock.on('error', () => {});
         sock.destroy();
       }
     }
@@ -666,11 +656,6 @@ export class HttpSession {
     this.finalized = true;
     this.done();
   }
-}
-
-/** Keeps a bounded number of idle connections per server. */
-function trimIdle(s: ServerRuntime): void {
-  while (s.idle.length > 256) s.idle.shift()!.destroy();
 }
 
 export type { TxnResult };

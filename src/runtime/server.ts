@@ -9,6 +9,9 @@ import { BeCounters } from '../stats/counters.js';
 import type { Waiter } from './queue.js';
 import { WaitQueue } from './queue.js';
 
+/** Idle connections kept per server. */
+const MAX_IDLE = 256;
+
 export type ServerTarget =
   | { kind: 'inet'; host: string; port: number | undefined; portOffset: number | undefined }
   | { kind: 'unix'; path: string };
@@ -78,11 +81,31 @@ export class ServerRuntime {
     return frontendPort + (this.target.portOffset ?? 0);
   }
 
-  /** Takes an idle connection that is still open, or undefined. */
+  /** Parks a server connection for reuse; it is dropped if the server speaks or closes meanwhile. */
+  parkIdle(sock: Socket): void {
+    sock.removeAllListeners();
+    sock.setTimeout(0);
+    const drop = () => {
+      const i = this.idle.indexOf(sock);
+      if (i >= 0) this.idle.splice(i, 1);
+      sock.destroy();
+    };
+    sock.on('error', drop);
+    sock.on('close', drop);
+    sock.on('end', drop);
+    sock.on('data', drop); // unsolicited bytes: the connection is unusable
+    this.idle.push(sock);
+    // A bounded pool per server: the oldest idle connection goes first.
+    if (this.idle.length > MAX_IDLE) this.idle.shift()!.destroy();
+  }
+
+  /** Takes an idle connection that is still open, without its idle listeners, or undefined. */
   takeIdle(): Socket | undefined {
     while (this.idle.length > 0) {
       const s = this.idle.pop()!;
+      s.removeAllListeners();
       if (!s.destroyed && s.readyState === 'open') return s;
+      s.destroy();
     }
     return undefined;
   }
