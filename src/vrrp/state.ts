@@ -123,6 +123,12 @@ export class VrrpMachine {
     return [];
   }
 
+  /** A reload changed the instance's settings; the state and running timer are kept. */
+  reconfigure(opts: MachineOptions): void {
+    this.opts = { ...opts };
+    if (this.opts.version === 2) this.masterAdverIntervalMs = opts.advertIntervalMs;
+  }
+
   /** The effective priority changed (track_script / track_interface weights). */
   setPriority(priority: number, _now: number): Action[] {
     this.opts.priority = priority;
