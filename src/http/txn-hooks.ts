@@ -8,8 +8,36 @@ import type { ServerRuntime } from '../runtime/server.js';
 import type { HttpTxn } from './txn.js';
 
 export type RequestVerdict =
-  | { kind: 'forward'; backend: BackendRuntime | undefined; server?: ServerRuntime }
-  | { kind: 'reply'; bytes: Buffer; status: number; termination: string; close: boolean };
+  | {
+      kind: 'forward';
+      backend: BackendRuntime | undefined;
+      server?: ServerRuntime;
+      /**
+       * `http-request use-service NAME`: a built-in service answers instead of a server
+       * ('prometheus-exporter': the engine serves the stats module's Prometheus page, then passes
+       * the reply through hooks.localReply so http-after-response rules apply).
+       */
+      service?: string;
+    }
+  | {
+      kind: 'reply';
+      bytes: Buffer;
+      status: number;
+      termination: string;
+      close: boolean;
+      /** `http-request tarpit`: hold the request this long (timeout tarpit) before sending `bytes`; abort if the client leaves. */
+      delayMs?: number;
+    };
+
+/** A response produced by portico itself (stats page, service...), before http-after-response rules. */
+export interface LocalReply {
+  status: number;
+  reason: string;
+  /** lower-cased flat [name, value, ...] */
+  headers: string[];
+  body: Buffer;
+  close?: boolean;
+}
 
 export type ResponseVerdict = { kind: 'forward' } | { kind: 'reply'; bytes: Buffer; status: number; termination: string };
 
@@ -20,6 +48,8 @@ export interface HttpHooks {
   /** The bytes of an error reply (errorfile, http-error, http-after-response). */
   errorBytes?: (txn: HttpTxn, status: number) => Buffer | undefined;
   log?: (txn: HttpTxn) => void;
+  /** Applies http-after-response rules to a locally produced reply and serializes it. */
+  localReply?: (txn: HttpTxn, reply: LocalReply) => Buffer;
 }
 
 /** Static routing: the first unconditional use_backend, else default_backend (or the listen itself). */
