@@ -160,3 +160,9 @@ export function parseStickTable(args: readonly string[], where: Where): StickPar
     warnings,
   };
 }
+
+/** server_id is enabled automatically on a table that stick rules refer to. */
+export function withServerId(cfg: StickTableConfig): StickTableConfig {
+  if (cfg.store.some((s) => s.type === 'server_id')) return cfg;
+  return { ...cfg, store: [{ type: 'server_id' }, ...cfg.store] };
+}

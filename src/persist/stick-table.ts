@@ -8,7 +8,7 @@ import { DATA_TYPES, type DataTypeName } from './stick-data.js';
 import { freqAdd, freqRead } from './freq-ctr.js';
 import type { StickTableConfig } from './stick-parse.js';
 
-export { parseStickTable, type StickTableConfig, type StickParse, type KeyType, type StoreSpec } from './stick-parse.js';
+export { parseStickTable, withServerId, type StickTableConfig, type StickParse, type KeyType, type StoreSpec } from './stick-parse.js';
 
 export interface StickEntry {
   /** Normalized key (the Map key). */
