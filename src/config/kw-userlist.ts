@@ -13,7 +13,7 @@ addKeywords('userlist', [
       if (!name) return ctx.alert(`'group' expects <name> as argument.`);
       if (kw !== undefined && (kw !== 'users' || list === undefined)) return ctx.alert(`'group ${name}' : expects 'users' followed by a comma-separated list of users (got '${kw}').`);
       const ul = ctx.section.userlist;
-      if (ul.groups.some((g) => g.name === name)) return ctx.alert(`userlist '${ul.name}': group '${name}' is declared twice.`);
+      if (ul.groups.some((g) => g.name === name)) return ctx.warning(`ignoring duplicated group '${name}' in userlist '${ul.name}'.`);
       ul.groups.push({ name, users: list ? list.split(',').filter(Boolean) : [], where: ctx.where });
     },
   },
@@ -26,7 +26,7 @@ addKeywords('userlist', [
       const ul = ctx.section.userlist;
       const name = ctx.args[1];
       if (!name) return ctx.alert(`'user' expects <name> as argument.`);
-      if (ul.users.some((u) => u.name === name)) return ctx.alert(`userlist '${ul.name}': user '${name}' is declared twice.`);
+      if (ul.users.some((u) => u.name === name)) return ctx.warning(`ignoring duplicated user '${name}' in userlist '${ul.name}'.`);
       const user = { name, password: '', insecure: false, groups: [] as string[], where: ctx.where };
       const words = ctx.args.slice(2);
       for (let i = 0; i < words.length; i += 2) {

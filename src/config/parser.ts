@@ -303,6 +303,10 @@ function dispatch(state: ParserState, line: ConfigLine, baseDir: string): void {
         const msg = `'${keyword.name}' ignored because ${section.kind} '${section.proxy.name}' has no ${keyword.needs} capability.`;
         if (keyword.name === 'server' || keyword.name === 'server-template' || keyword.name === 'default-server' || keyword.name === 'use-server') {
           diags.alert(msg.replace('ignored', 'not allowed'), where);
+        } else if (keyword.name === 'tcp-request connection' || keyword.name === 'tcp-request session') {
+          diags.alert(`${keyword.name} is not allowed because ${section.kind} ${section.proxy.name} is not a frontend`, where);
+        } else if (keyword.name.startsWith('tcp-response ')) {
+          diags.alert(`${keyword.name} is only allowed in 'backend' sections or 'defaults' section with a name`, where);
         } else {
           diags.warning(msg, where);
         }

@@ -4,6 +4,7 @@ import { addKeywords, families } from '../config/keywords.js';
 import { expectArgs, intArg, proxyKeyword } from '../config/proxy-keyword.js';
 import { TIMEOUT_NAMES, type TimeoutName } from '../config/model.js';
 import { warnIfMisplaced } from './kw-rules.js';
+import { parseBalance, parseHashType } from '../lb/config.js';
 
 /** Parses `if|unless COND...` at `from` and returns the condition words, or undefined when absent. */
 export function conditionAt(args: string[], from: number): string[] | undefined {
@@ -136,12 +137,16 @@ addKeywords('proxy', [
   proxyKeyword('balance', {
     parse(ctx, proxy) {
       if (ctx.args.length < 2) return ctx.alert(`'balance' expects an algorithm name (e.g. roundrobin).`);
+      const parsed = parseBalance(ctx.args.slice(1));
+      if ('error' in parsed) return ctx.alert(parsed.error);
       proxy.balance = { args: ctx.args.slice(1), where: ctx.where };
     },
   }),
   proxyKeyword('hash-type', {
     parse(ctx, proxy) {
       if (ctx.args.length < 2) return ctx.alert(`'hash-type' expects 'map-based' or 'consistent'.`);
+      const parsed = parseHashType(ctx.args.slice(1));
+      if ('error' in parsed) return ctx.alert(parsed.error);
       proxy.hashType = { args: ctx.args.slice(1), where: ctx.where };
     },
   }),

@@ -54,7 +54,6 @@ addKeywords('persistence', [
           case 'domain': {
             const d = value();
             if (d === undefined) return;
-            if (!d.startsWith('.')) ctx.warning(`cookie domain '${d}' should start with a dot ('.${d}') so that browsers accept it for subdomains.`);
             c.domains.push(d);
             break;
           }
@@ -80,13 +79,10 @@ addKeywords('persistence', [
             );
         }
       }
-      if (modes > 1) return ctx.alert(`'cookie' : only one of 'rewrite', 'insert' or 'prefix' may be given.`);
-      if (c.mode !== 'insert' && (c.nocache || c.postonly || c.maxidle !== undefined || c.maxlife !== undefined || c.httponly || c.secure)) {
-        const which = c.nocache ? 'nocache' : c.postonly ? 'postonly' : c.httponly ? 'httponly' : c.secure ? 'secure' : 'maxidle/maxlife';
-        return ctx.alert(`'cookie' : '${which}' option is only allowed in 'insert' mode.`);
-      }
+      if (modes > 1) return ctx.alert(`cookie 'rewrite', 'insert' and 'prefix' modes are incompatible.`);
+      if (c.mode === 'rewrite' && c.indirect) return ctx.alert(`cookie 'rewrite' and 'indirect' modes are incompatible.`);
       if (c.preserve && c.mode !== 'insert' && !c.indirect) return ctx.alert(`cookie 'preserve' requires at least 'insert' or 'indirect'.`);
-      if (c.mode === 'prefix' && c.indirect) return ctx.alert(`'cookie' : 'indirect' option cannot be used with 'prefix' mode.`);
+      // Like HAProxy, insert-only options (nocache, postonly, maxidle...) are accepted in other modes, where they do nothing.
       proxy.cookie = c;
     },
   }),

@@ -118,6 +118,19 @@ export function readable(file: string): boolean {
   }
 }
 
+/** `return` with a payload needs a content type (HAProxy refuses it otherwise). */
+function checkReturn(ctx: KeywordContext, skip: number): boolean {
+  const words = ctx.args.slice(skip + 1);
+  const payload = words.some((w) => ['string', 'lf-string', 'file', 'lf-file'].includes(w));
+  if (payload && !words.includes('content-type')) {
+    const kind = ctx.section.kind === 'listen' ? 'proxy' : ctx.section.kind;
+    const name = 'proxy' in ctx.section ? ctx.section.proxy.name : '';
+    ctx.alert(`error detected in ${kind} '${name}' while parsing '${ctx.args.slice(0, skip + 1).join(' ')}' rule : a content type must be defined when non-empty payload is configured.`);
+    return false;
+  }
+  return true;
+}
+
 function ruleKeyword(set: string): Omit<Keyword, 'module'> {
   const skip = set.split(' ').length;
   return proxyKeyword(set, {
@@ -132,6 +145,7 @@ function ruleKeyword(set: string): Omit<Keyword, 'module'> {
         const s = closestAction(actions, name);
         return ctx.alert(`'${set}' unknown action '${name}'${s ? `; did you mean '${s}' maybe ?` : ''}. Supported actions: ${actions.join(', ')}.`);
       }
+      if (name === 'return' && !checkReturn(ctx, skip)) return;
       warnIfUnreachable(ctx, proxy, set);
       if (EVALUATION_ORDER.includes(set)) warnIfMisplaced(ctx, proxy, set);
       (proxy.rules[set] ??= []).push({ args: ctx.args, where: ctx.where });
