@@ -421,15 +421,26 @@ export class HttpSession {
     if (r.framing === 'length') this.resRemaining = r.contentLength;
     else if (r.framing === 'chunked') this.resChunks = new ChunkedDecoder(this.limits, 502);
     else if (r.framing === 'until-close') this.resUntilClose = true;
-    this.client.write(head);
     txn.bytesOut += head.length;
-    if (upgrade) return this.enterTunnel(txn);
+    if (upgrade) {
+      this.client.write(head);
+      return this.enterTunnel(txn);
+    }
     const rest = this.resPending;
     this.resPending = undefined;
     if (r.framing === 'none' || (r.framing === 'length' && r.contentLength === 0)) {
+      this.client.write(head);
       return this.endResponse(txn);
     }
-    if (rest) this.forwardResponseBody(txn, rest);
+    if (!rest) {
+      this.client.write(head);
+      return;
+    }
+    // Head and the body bytes that came with it leave in one writev: one syscall per small response.
+    this.client.cork();
+    this.client.write(head);
+    this.forwardResponseBody(txn, rest);
+    this.client.uncork();
   }
 
   private forwardResponseBody(txn: HttpTxn, d: Buffer): void {

@@ -67,10 +67,16 @@ export function connectToServer(req: ConnectRequest, done: (r: ConnectResult) =>
   let queueMs = -1;
   let current: ServerRuntime | undefined;
 
-  const finish = (r: Omit<ConnectResult, 'retries' | 'redispatched' | 'queueMs' | 'connectMs'>, connectMs: number) => {
+  const finish = (
+    server: ServerRuntime | undefined,
+    socket: Socket | undefined,
+    reused: boolean,
+    failure: ConnectResult['failure'],
+    connectMs: number,
+  ) => {
     if (aborted) return;
     aborted = true;
-    done({ ...r, retries, redispatched, queueMs, connectMs });
+    done({ server, socket, reused, failure, retries, redispatched, queueMs, connectMs });
   };
 
   const assign = (preferred: ServerRuntime | undefined, avoid: ServerRuntime | undefined) => {
@@ -85,7 +91,7 @@ export function connectToServer(req: ConnectRequest, done: (r: ConnectResult) =>
           if (server) backend.release(server);
           return;
         }
-        if (!server) return finish({ failure: failure ?? 'no-server' }, -1);
+        if (!server) return finish(undefined, undefined, false, failure ?? 'no-server', -1);
         current = server;
         attempt(server);
       },
@@ -100,7 +106,7 @@ export function connectToServer(req: ConnectRequest, done: (r: ConnectResult) =>
       if (idle) {
         server.counters.reuse++;
         backend.counters.reuse++;
-        return finish({ server, socket: idle, reused: true }, 0);
+        return finish(server, idle, true, undefined, 0);
       }
     }
     const connectStart = Date.now();
@@ -142,7 +148,7 @@ export function connectToServer(req: ConnectRequest, done: (r: ConnectResult) =>
       backend.release(server);
       current = undefined;
       backend.counters.failedConns++;
-      finish({ failure: kind, server }, Date.now() - connectStart);
+      finish(server, undefined, false, kind, Date.now() - connectStart);
     };
     s.once('error', () => onFail('connect-refused'));
     if (backend.timeouts.connect > 0) timer = setTimeout(() => onFail('connect-timeout'), backend.timeouts.connect);
@@ -155,7 +161,7 @@ export function connectToServer(req: ConnectRequest, done: (r: ConnectResult) =>
       }
       const pre = req.preamble?.(server);
       if (pre) s.write(pre);
-      finish({ server, socket: s, reused: false }, Date.now() - connectStart);
+      finish(server, s, false, undefined, Date.now() - connectStart);
     });
   };
 
