@@ -139,9 +139,17 @@ export function fmtExit(info) {
   return info.signal ? `signal ${info.signal}` : `exit code ${info.code}`;
 }
 
-export function tail(s, n = 600) {
-  s = (s ?? '').trim().split('\n').map((l) => l.trim()).filter(Boolean).join(' | ');
-  return s.length > n ? '…' + s.slice(-n) : s;
+/**
+ * One-line digest of a child's output: the first line naming an error or an
+ * ALERT (where the cause usually is), then the last `n` characters.
+ */
+export function tail(s, n = 400) {
+  const lines = (s ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
+  const first = lines.find((l) => /ALERT|Error\b|error:/i.test(l));
+  let end = lines.join(' | ');
+  const keep = first ? Math.min(n, 200) : n;
+  if (end.length > keep) end = '…' + end.slice(-keep);
+  return first && !end.includes(first) ? `${first} … ${end}` : end;
 }
 
 /** Is the command runnable? Returns its first output line or null. */
