@@ -116,9 +116,9 @@ export function compileProxyRules(config: Config, diags: Diagnostics): CompiledR
   return out;
 }
 
-/** A Diagnostics facade that drops exact repeats (same level, text and place). */
+/** A Diagnostics facade that drops repeats (same level, place and text, whatever proxy inherited the line). */
 function dedupe(diags: Diagnostics, seen: Set<string>): Diagnostics {
-  const key = (level: string, m: string, w?: Where) => `${level}|${m}|${w?.file}:${w?.line}`;
+  const key = (level: string, m: string, w?: Where) => `${level}|${m.replace(/(frontend|backend|proxy) '[^']*'/g, 'proxy')}|${w?.file}:${w?.line}`;
   return new globalThis.Proxy(diags, {
     get(target, prop, receiver) {
       if (prop === 'alert' || prop === 'warning' || prop === 'notice') {
