@@ -8,7 +8,7 @@
  * accepted; the CRLF after the data is mandatory; trailers follow the header-field rules.
  */
 import type { HeaderList } from '../message.js';
-import { CR, HT, LF, SP } from './chars.js';
+import { CR, HT, LF, SP, latin1 } from './chars.js';
 import { FieldScan, SCAN_ERROR, SCAN_MORE, scanFields } from './fields.js';
 import { DEFAULT_H1_LIMITS, type H1Limits } from './limits.js';
 import { h1Error, type H1Error } from './types.js';
@@ -164,7 +164,7 @@ export class ChunkedDecoder {
     const chunk = buf.subarray(pos, end);
     const all = this.trailerBytes ? Buffer.concat([this.trailerBytes, chunk]) : chunk;
     const s = new FieldScan(this.errorStatus === 502, this.errorStatus, false);
-    const r = scanFields(s, all, 0, all.length, this.limits.maxhdr - 1, 0);
+    const r = scanFields(s, latin1(all, 0, all.length), 0, all.length, this.limits.maxhdr - 1, 0);
     if (r === SCAN_ERROR) return this.fail(s.errMsg, pos + Math.max(0, s.errPos - before), start);
     if (r === SCAN_MORE) {
       if (all.length >= this.limits.bufsize) return this.fail('trailers too large', end, start);

@@ -4,8 +4,9 @@
  * precede LF), unfolds obs-fold, accepts bare LF, lower-cases names, and records what the framing
  * code needs (Content-Length, Transfer-Encoding, Host, Connection, Upgrade, Expect).
  */
-import { COLON, CR, HT, LF, SP, TOKEN, equalsLower, latin1 } from './chars.js';
+import { COLON, CR, HT, LF, SP, TOKEN, equalsLower } from './chars.js';
 import { HTX_BLOCK, MAX_HEADER_NAME } from './limits.js';
+import { headerName } from './names.js';
 
 export const SCAN_MORE = -1;
 export const SCAN_ERROR = -2;
@@ -65,19 +66,22 @@ export class FieldScan {
 }
 
 /**
- * Scans header lines from `pos` up to and including the empty line that ends them.
- * Returns the position after that empty line, SCAN_MORE when the bytes end first, or SCAN_ERROR
- * (details in `s`, errPos relative to `base`). At most `maxLines` header lines are accepted.
+ * Scans header lines of `str` (the head decoded as latin1, one char per byte) from `pos` up to
+ * and including the empty line that ends them. Returns the position after that empty line,
+ * SCAN_MORE when the text ends first, or SCAN_ERROR (details in `s`, errPos relative to `base`).
+ * At most `maxLines` header lines are accepted.
  */
-export function scanFields(s: FieldScan, buf: Buffer, pos: number, end: number, maxLines: number, base: number): number {
+export function scanFields(s: FieldScan, str: string, pos: number, end: number, maxLines: number, base: number): number {
   const headers = s.headers;
+  // Position of the next CR at or after pos (end when none): finds lone CRs in O(n) overall.
+  let nextCr = -1;
   for (;;) {
     if (pos >= end) return SCAN_MORE;
-    let c = buf[pos]!;
+    let c = str.charCodeAt(pos);
     if (c === LF) return pos + 1;
     if (c === CR) {
       if (pos + 1 >= end) return SCAN_MORE;
-      if (buf[pos + 1] === LF) return pos + 2;
+      if (str.charCodeAt(pos + 1) === LF) return pos + 2;
       return s.fail(s.badStatus, 'lone CR in header block', pos + 1 - base);
     }
     // A continuation line here has no header to continue (folds are consumed with their header).
@@ -86,52 +90,51 @@ export function scanFields(s: FieldScan, buf: Buffer, pos: number, end: number, 
     const nameStart = pos;
     let kind = 0;
     let t: number;
-    while (pos < end && (t = TOKEN[buf[pos]!]!) !== 0) {
+    while (pos < end && (t = TOKEN[str.charCodeAt(pos)]!) !== 0) {
       kind |= t;
       pos++;
     }
     if (pos >= end) return SCAN_MORE;
-    if (buf[pos] !== COLON) return s.fail(s.badStatus, 'invalid character in header name', pos - base);
-    const nameLen = pos - nameStart;
-    if (nameLen === 0) return s.fail(s.badStatus, 'empty header name', pos - base);
-    if (nameLen > MAX_HEADER_NAME) return s.fail(s.badStatus, 'header name too long', nameStart - base);
+    if (str.charCodeAt(pos) !== COLON) return s.fail(s.badStatus, 'invalid character in header name', pos - base);
+    const nameEnd = pos;
+    if (nameEnd === nameStart) return s.fail(s.badStatus, 'empty header name', pos - base);
+    if (nameEnd - nameStart > MAX_HEADER_NAME) return s.fail(s.badStatus, 'header name too long', nameStart - base);
     if (++s.lines > maxLines) return s.fail(s.badStatus, 'too many headers', nameStart - base);
     pos++;
 
-    while (pos < end && ((c = buf[pos]!) === SP || c === HT)) pos++;
+    while (pos < end && ((c = str.charCodeAt(pos)) === SP || c === HT)) pos++;
     const valueStart = pos;
-    let valueEnd = pos;
     let folded = false;
+    let lineEnd: number;
     for (;;) {
-      if (pos >= end) return SCAN_MORE;
-      c = buf[pos]!;
-      let next: number;
-      if (c === LF) {
-        next = pos + 1;
-      } else if (c === CR) {
-        if (pos + 1 >= end) return SCAN_MORE;
-        if (buf[pos + 1] !== LF) return s.fail(s.badStatus, 'lone CR in header value', pos + 1 - base);
-        next = pos + 2;
-      } else {
-        pos++;
-        if (c !== SP && c !== HT) valueEnd = pos;
-        continue;
+      const lf = str.indexOf('\n', pos);
+      if (lf < 0 || lf >= end) return SCAN_MORE;
+      if (nextCr < pos) {
+        nextCr = str.indexOf('\r', pos);
+        if (nextCr < 0) nextCr = end;
       }
-      // End of line: a following line starting with blanks continues this value (obs-fold).
-      if (next >= end) return SCAN_MORE;
-      const n = buf[next]!;
+      lineEnd = lf;
+      if (nextCr < lf) {
+        if (nextCr !== lf - 1) return s.fail(s.badStatus, 'lone CR in header value', nextCr - base);
+        lineEnd = lf - 1;
+      }
+      // A following line starting with blanks continues this value (obs-fold).
+      if (lf + 1 >= end) return SCAN_MORE;
+      const n = str.charCodeAt(lf + 1);
+      pos = lf + 1;
       if (n === SP || n === HT) {
         folded = true;
-        pos = next;
         continue;
       }
-      pos = next;
       break;
     }
+    let valueEnd = lineEnd;
+    while (valueEnd > valueStart && ((c = str.charCodeAt(valueEnd - 1)) === SP || c === HT || c === CR || c === LF)) valueEnd--;
 
-    let name = latin1(buf, nameStart, nameStart + nameLen);
-    if (kind & 2) name = name.toLowerCase();
-    const value = folded ? unfold(buf, valueStart, valueEnd) : latin1(buf, valueStart, valueEnd);
+    const name = headerName(str, nameStart, nameEnd, (kind & 2) !== 0);
+    let value = str.slice(valueStart, valueEnd);
+    // HAProxy replaces each CR and LF of a fold with a space and keeps the blanks that follow.
+    if (folded) value = value.replace(/[\r\n]/g, ' ');
     if (s.special && !noteSpecial(s, name, value, nameStart - base)) {
       if (s.errStatus !== 0) return SCAN_ERROR;
       continue; // merged duplicate, not kept
@@ -139,20 +142,6 @@ export function scanFields(s: FieldScan, buf: Buffer, pos: number, end: number, 
     headers.push(name, value);
     s.htx += HTX_BLOCK + name.length + value.length;
   }
-}
-
-/** HAProxy replaces each CR and LF of a fold with a space and keeps the blanks that follow. */
-function unfold(buf: Buffer, start: number, end: number): string {
-  let out = '';
-  let from = start;
-  for (let i = start; i < end; i++) {
-    const c = buf[i];
-    if (c === CR || c === LF) {
-      out += latin1(buf, from, i) + ' ';
-      from = i + 1;
-    }
-  }
-  return out + latin1(buf, from, end);
 }
 
 /**

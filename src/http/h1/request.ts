@@ -53,6 +53,8 @@ export interface ParsedRequest {
 
 export type RequestParseResult = ParsedRequest | H1Incomplete | H1Error;
 
+const END_OF_HEAD = Buffer.from('\r\n\r\n', 'latin1');
+
 const METHODS_WITHOUT_BODY_IN_10 = new Set(['GET', 'HEAD', 'DELETE']);
 
 /**
@@ -65,64 +67,79 @@ export function parseRequestHead(
   end = buf.length,
   limits: H1Limits = DEFAULT_H1_LIMITS,
 ): RequestParseResult {
-  let pos = start;
+  // Decode the head once. Usually it ends with CRLFCRLF: decode just that, not a body behind it.
+  const limit = Math.min(end, start + limits.bufsize);
+  const eoh = buf.indexOf(END_OF_HEAD, start);
+  if (eoh >= 0 && eoh + 4 <= limit) {
+    const r = parseRequestText(latin1(buf, start, eoh + 4), end - start, limits);
+    // Only leading empty lines can make that text too short; then parse everything available.
+    if (r !== INCOMPLETE || eoh + 4 === limit) return r;
+  }
+  return parseRequestText(latin1(buf, start, limit), end - start, limits);
+}
+
+/** Parses the head in `str` (latin1 text of the bytes from the message start); `avail` = bytes available. */
+function parseRequestText(str: string, avail: number, limits: H1Limits): RequestParseResult {
+  const end = str.length;
+  const start = 0;
+  let pos = 0;
   // Empty lines before the request line are ignored (RFC 9112 2.2).
   for (;;) {
-    if (pos >= end) return INCOMPLETE;
-    const c = buf[pos];
+    if (pos >= end) return tooBigOrIncomplete(avail, limits);
+    const c = str.charCodeAt(pos);
     if (c === LF) pos++;
     else if (c === CR) {
-      if (pos + 1 >= end) return INCOMPLETE;
-      if (buf[pos + 1] !== LF) return h1Error(400, 'lone CR before request line', pos + 1 - start);
+      if (pos + 1 >= end) return tooBigOrIncomplete(avail, limits);
+      if (str.charCodeAt(pos + 1) !== LF) return h1Error(400, 'lone CR before request line', pos + 1);
       pos += 2;
     } else break;
   }
   const lineStart = pos;
 
   // method
-  while (pos < end && TOKEN[buf[pos]!] !== 0) pos++;
-  if (pos >= end) return tooBigOrIncomplete(start, end, limits);
+  while (pos < end && TOKEN[str.charCodeAt(pos)] !== 0) pos++;
+  if (pos >= end) return tooBigOrIncomplete(avail, limits);
   const methodEnd = pos;
-  let c = buf[pos]!;
-  if (methodEnd === lineStart || (c !== SP && c !== HT)) return h1Error(400, 'invalid method', pos - start);
-  while (pos < end && ((c = buf[pos]!) === SP || c === HT)) pos++;
+  let c = str.charCodeAt(pos);
+  if (methodEnd === lineStart || (c !== SP && c !== HT)) return h1Error(400, 'invalid method', pos);
+  while (pos < end && ((c = str.charCodeAt(pos)) === SP || c === HT)) pos++;
 
   // request target
   const uriStart = pos;
-  while (pos < end && URI_CHAR[buf[pos]!] !== 0) pos++;
-  if (pos >= end) return tooBigOrIncomplete(start, end, limits);
-  c = buf[pos]!;
+  while (pos < end && URI_CHAR[str.charCodeAt(pos)] !== 0) pos++;
+  if (pos >= end) return tooBigOrIncomplete(avail, limits);
+  c = str.charCodeAt(pos);
   if ((c !== SP && c !== HT) || pos === uriStart) {
-    return h1Error(400, c === CR || c === LF ? 'missing HTTP version' : 'invalid character in URI', pos - start);
+    return h1Error(400, c === CR || c === LF ? 'missing HTTP version' : 'invalid character in URI', pos);
   }
   const uriEnd = pos;
-  while (pos < end && ((c = buf[pos]!) === SP || c === HT)) pos++;
+  while (pos < end && ((c = str.charCodeAt(pos)) === SP || c === HT)) pos++;
 
   // version then end of line
-  const v = matchVersion(buf, pos, end);
-  if (v === VERSION_MORE) return tooBigOrIncomplete(start, end, limits);
-  if (v === VERSION_BAD) return h1Error(400, 'invalid HTTP version', pos - start);
+  const v = matchVersion(str, pos, end);
+  if (v === VERSION_MORE) return tooBigOrIncomplete(avail, limits);
+  if (v === VERSION_BAD) return h1Error(400, 'invalid HTTP version', pos);
   pos += 8;
-  if (pos >= end) return tooBigOrIncomplete(start, end, limits);
-  c = buf[pos]!;
+  if (pos >= end) return tooBigOrIncomplete(avail, limits);
+  c = str.charCodeAt(pos);
   if (c === CR) {
-    if (pos + 1 >= end) return tooBigOrIncomplete(start, end, limits);
-    if (buf[pos + 1] !== LF) return h1Error(400, 'invalid request line end', pos + 1 - start);
+    if (pos + 1 >= end) return tooBigOrIncomplete(avail, limits);
+    if (str.charCodeAt(pos + 1) !== LF) return h1Error(400, 'invalid request line end', pos + 1);
     pos += 2;
   } else if (c === LF) {
     pos++;
   } else {
-    return h1Error(400, 'invalid request line end', pos - start);
+    return h1Error(400, 'invalid request line end', pos);
   }
 
   const s = new FieldScan(false, 400, true);
-  const headEnd = scanFields(s, buf, pos, end, limits.maxhdr - 1, start);
+  const headEnd = scanFields(s, str, pos, end, limits.maxhdr - 1, start);
   if (headEnd === SCAN_ERROR) return h1Error(s.errStatus, s.errMsg, s.errPos);
-  if (headEnd === SCAN_MORE) return tooBigOrIncomplete(start, end, limits);
+  if (headEnd === SCAN_MORE) return tooBigOrIncomplete(avail, limits);
   if (headEnd - start > limits.bufsize) return h1Error(400, 'request head larger than the buffer', limits.bufsize);
 
-  const method = latin1(buf, lineStart, methodEnd);
-  let uri = latin1(buf, uriStart, uriEnd);
+  const method = str.slice(lineStart, methodEnd);
+  let uri = str.slice(uriStart, uriEnd);
   const version = versionString(v);
   const headers = s.headers;
 
@@ -182,8 +199,8 @@ export function parseRequestHead(
 }
 
 /** An unfinished head that already fills the buffer can never complete: HAProxy answers 400. */
-function tooBigOrIncomplete(start: number, end: number, limits: H1Limits): H1Incomplete | H1Error {
-  if (end - start >= limits.bufsize) return h1Error(400, 'request head larger than the buffer', limits.bufsize);
+function tooBigOrIncomplete(avail: number, limits: H1Limits): H1Incomplete | H1Error {
+  if (avail >= limits.bufsize) return h1Error(400, 'request head larger than the buffer', limits.bufsize);
   return INCOMPLETE;
 }
 

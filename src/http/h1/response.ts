@@ -41,6 +41,7 @@ export interface ParsedResponse {
 export type ResponseParseResult = ParsedResponse | H1Incomplete | H1Error;
 
 const BAD = 502;
+const END_OF_HEAD = Buffer.from('\r\n\r\n', 'latin1');
 
 /**
  * Parses one response head from buf[start, end).
@@ -53,49 +54,59 @@ export function parseResponseHead(
   requestMethod = 'GET',
   limits: H1Limits = DEFAULT_H1_LIMITS,
 ): ResponseParseResult {
-  let pos = start;
-  const v = matchVersion(buf, pos, end);
-  if (v === VERSION_MORE) return INCOMPLETE;
+  // Decode the head once; usually up to its CRLFCRLF so the body behind it is not decoded.
+  const limit = Math.min(end, start + limits.bufsize);
+  const eoh = buf.indexOf(END_OF_HEAD, start);
+  const str = latin1(buf, start, eoh >= 0 && eoh + 4 <= limit ? eoh + 4 : limit);
+  return parseResponseText(str, end - start, requestMethod, limits);
+}
+
+function parseResponseText(str: string, avail: number, requestMethod: string, limits: H1Limits): ResponseParseResult {
+  const end = str.length;
+  const start = 0;
+  let pos = 0;
+  const v = matchVersion(str, pos, end);
+  if (v === VERSION_MORE) return incomplete(avail, limits);
   if (v === VERSION_BAD) return h1Error(BAD, 'invalid HTTP version in status line', 0);
   pos += 8;
-  if (pos >= end) return incomplete(start, end, limits);
-  let c = buf[pos]!;
-  if (c !== SP && c !== HT) return h1Error(BAD, 'invalid status line', pos - start);
-  while (pos < end && ((c = buf[pos]!) === SP || c === HT)) pos++;
+  if (pos >= end) return incomplete(avail, limits);
+  let c = str.charCodeAt(pos);
+  if (c !== SP && c !== HT) return h1Error(BAD, 'invalid status line', pos);
+  while (pos < end && ((c = str.charCodeAt(pos)) === SP || c === HT)) pos++;
 
   // HAProxy takes any run of digits as the status code.
   const codeStart = pos;
   let status = 0;
-  while (pos < end && (c = buf[pos]!) >= 0x30 && c <= 0x39) {
+  while (pos < end && (c = str.charCodeAt(pos)) >= 0x30 && c <= 0x39) {
     if (pos - codeStart < 9) status = status * 10 + (c - 0x30);
     pos++;
   }
-  if (pos >= end) return incomplete(start, end, limits);
+  if (pos >= end) return incomplete(avail, limits);
   if (pos === codeStart || (c !== SP && c !== HT && c !== CR && c !== LF)) {
-    return h1Error(BAD, 'invalid status code', pos - start);
+    return h1Error(BAD, 'invalid status code', pos);
   }
   const codeEnd = pos;
-  while (pos < end && ((c = buf[pos]!) === SP || c === HT)) pos++;
+  while (pos < end && ((c = str.charCodeAt(pos)) === SP || c === HT)) pos++;
   const reasonStart = pos;
-  while (pos < end && (c = buf[pos]!) !== CR && c !== LF) pos++;
-  if (pos >= end) return incomplete(start, end, limits);
+  while (pos < end && (c = str.charCodeAt(pos)) !== CR && c !== LF) pos++;
+  if (pos >= end) return incomplete(avail, limits);
   const reasonEnd = pos;
   if (c === CR) {
-    if (pos + 1 >= end) return incomplete(start, end, limits);
-    if (buf[pos + 1] !== LF) return h1Error(BAD, 'lone CR in status line', pos + 1 - start);
+    if (pos + 1 >= end) return incomplete(avail, limits);
+    if (str.charCodeAt(pos + 1) !== LF) return h1Error(BAD, 'lone CR in status line', pos + 1);
     pos += 2;
   } else {
     pos++;
   }
 
   const s = new FieldScan(true, BAD, true);
-  const headEnd = scanFields(s, buf, pos, end, limits.maxhdr - 1, start);
+  const headEnd = scanFields(s, str, pos, end, limits.maxhdr - 1, start);
   if (headEnd === SCAN_ERROR) return h1Error(s.errStatus, s.errMsg, s.errPos);
-  if (headEnd === SCAN_MORE) return incomplete(start, end, limits);
+  if (headEnd === SCAN_MORE) return incomplete(avail, limits);
   if (headEnd - start > limits.bufsize) return h1Error(BAD, 'response head larger than the buffer', limits.bufsize);
 
   const version = versionString(v);
-  const reason = latin1(buf, reasonStart, reasonEnd);
+  const reason = str.slice(reasonStart, reasonEnd);
   const headers = s.headers;
 
   let framing: BodyFraming;
@@ -140,7 +151,7 @@ export function parseResponseHead(
   };
 }
 
-function incomplete(start: number, end: number, limits: H1Limits): H1Incomplete | H1Error {
-  if (end - start >= limits.bufsize) return h1Error(BAD, 'response head larger than the buffer', limits.bufsize);
+function incomplete(avail: number, limits: H1Limits): H1Incomplete | H1Error {
+  if (avail >= limits.bufsize) return h1Error(BAD, 'response head larger than the buffer', limits.bufsize);
   return INCOMPLETE;
 }

@@ -13,10 +13,10 @@ function isDigit(c: number): boolean {
  * Matches exactly "HTTP/" DIGIT "." DIGIT at pos (case-sensitive, as HAProxy).
  * Returns major*10+minor, VERSION_MORE when the bytes stop inside a valid prefix, or VERSION_BAD.
  */
-export function matchVersion(buf: Buffer, pos: number, end: number): number {
+export function matchVersion(str: string, pos: number, end: number): number {
   for (let i = 0; i < 8; i++) {
     if (pos + i >= end) return VERSION_MORE;
-    const c = buf[pos + i]!;
+    const c = str.charCodeAt(pos + i);
     if (i < 5) {
       if (c !== PATTERN[i]) return VERSION_BAD;
     } else if (i === 6) {
@@ -25,7 +25,7 @@ export function matchVersion(buf: Buffer, pos: number, end: number): number {
       return VERSION_BAD;
     }
   }
-  return (buf[pos + 5]! - 0x30) * 10 + (buf[pos + 7]! - 0x30);
+  return (str.charCodeAt(pos + 5) - 0x30) * 10 + (str.charCodeAt(pos + 7) - 0x30);
 }
 
 /** HAProxy forwards any version from 1.1 up as HTTP/1.1 and keeps older ones as written. */
