@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { canRun, ensureBuilt, hasArping, instanceConf, Lan, RUNNER, sh, sleep, waitFor, type Host, type Proc } from './netns.js';
 
 const VIP = '10.201.0.100';
@@ -33,6 +33,10 @@ describe.skipIf(!canRun)('VRRP failover between two portico sidecars (multicast,
   afterAll(() => {
     if (figures.length) console.log(`[vrrp e2e] measured: ${figures.join('; ')}`);
     lan?.destroy();
+  });
+
+  afterEach((ctx) => {
+    if (ctx.task.result?.state === 'fail') console.log(`--- A:\n${procA?.output}\n--- B:\n${procB?.output}`);
   });
 
   it('elects the higher priority: only A holds the VIP', async () => {
