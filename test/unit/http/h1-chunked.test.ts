@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ChunkedDecoder, LengthBody, encodeChunk, encodeLastChunk } from '../../../src/http/h1/chunked.js';
+import { CHUNKED_CASES as CASES } from './chunked-cases.js';
 
 const b = (s: string) => Buffer.from(s, 'latin1');
 
@@ -27,35 +28,6 @@ function decode(raw: string, step = raw.length, status = 400): Decoded {
   }
   return { used, data, done: d.done, error: d.error?.status, trailers: d.trailers };
 }
-
-// Body bytes and haproxy 2.6.12's verdict for them in a request (0 = accepted, observed on loopback).
-const CASES: Array<[string, string, number]> = [
-  ['simple', '5\r\nhello\r\n0\r\n\r\n', 0],
-  ['13 hex digits', 'FFFFFFFFFFFFF\r\n', -1],
-  ['14 hex digits', '12345678901234\r\n', 400],
-  ['leading zeros', '00000000000001\r\na\r\n0\r\n\r\n', 0],
-  ['many leading zeros', '0000000000000000000001\r\na\r\n0\r\n\r\n', 0],
-  ['extension', '5;foo=bar\r\nhello\r\n0\r\n\r\n', 0],
-  ['blank before extension', '5 ;foo=bar\r\nhello\r\n0\r\n\r\n', 0],
-  ['trailing blank', '5 \r\nhello\r\n0\r\n\r\n', 0],
-  ['trailing tab', '5\t\r\nhello\r\n0\r\n\r\n', 0],
-  ['empty extension', '5;\r\nhello\r\n0\r\n\r\n', 0],
-  ['quoted extension', '5; a="x y"\r\nhello\r\n0\r\n\r\n', 0],
-  ['control char in extension', '5;a\u0001\r\nhello\r\n0\r\n\r\n', 0],
-  ['lone CR in extension', '5;a\rb\r\nhello\r\n0\r\n\r\n', 400],
-  ['bare LF', '5\nhello\n0\n\n', 0],
-  ['data longer than size', '5\r\nhelloX\r\n0\r\n\r\n', 400],
-  ['trailers', '5\r\nhello\r\n0\r\nX: y\r\nZ: w\r\n\r\n', 0],
-  ['trailer without colon', '5\r\nhello\r\n0\r\nX y\r\n\r\n', 400],
-  ['lone CR in trailer', '5\r\nhello\r\n0\r\nX: a\rb\r\n\r\n', 400],
-  ['empty size', '\r\nhello\r\n0\r\n\r\n', 400],
-  ['upper-case hex', 'a\r\n0123456789\r\nA\r\n0123456789\r\n0\r\n\r\n', 0],
-  ['negative size', '-1\r\nhello\r\n0\r\n\r\n', 400],
-  ['0x prefix', '0x5\r\nhello\r\n0\r\n\r\n', 400],
-  ['leading blank', ' 5\r\nhello\r\n0\r\n\r\n', 400],
-  ['garbage after size', '5 x\r\nhello\r\n0\r\n\r\n', 400],
-  ['last chunk 000', '5\r\nhello\r\n000\r\n\r\n', 0],
-];
 
 describe('chunked decoder', () => {
   for (const [name, raw, status] of CASES) {
