@@ -3,6 +3,9 @@
  * read by the runtime. Nothing here opens a socket or parses text.
  */
 
+import type { ServerCheckOptions, ProxyCheckConfig } from '../checks/options.js';
+import { newProxyCheckConfig } from '../checks/options.js';
+
 export interface Where {
   file: string;
   line: number;
@@ -92,8 +95,8 @@ export interface ServerOptions {
   resolvers?: string;
   redir?: string;
   id?: number;
-  /** Health-check and agent options; the checks module owns their meaning. */
-  check: Record<string, string | number | boolean | string[]>;
+  /** Health-check and agent options, as the checks module defines them. */
+  check: ServerCheckOptions;
   /** Accepted options stored verbatim (tuning without effect in portico yet). */
   extra: Record<string, string | true>;
 }
@@ -206,7 +209,10 @@ export interface Proxy {
   monitorUri?: string;
   monitorFail: RawLine[];
   captures: RawLine[];
+  /** http-check / tcp-check lines as written (the compiled form is checkConfig). */
   checks: RawLine[];
+  /** What `option httpchk`, `http-check`, `tcp-check` and the other check options configured. */
+  checkConfig: ProxyCheckConfig;
   /** Other accepted keywords stored verbatim for modules that compile them later (stick, unique-id...). */
   misc: RawLine[];
 }
@@ -306,6 +312,7 @@ export function newProxy(kind: Proxy['kind'], name: string, where: Where): Proxy
     monitorFail: [],
     captures: [],
     checks: [],
+    checkConfig: newProxyCheckConfig(),
     misc: [],
   };
 }

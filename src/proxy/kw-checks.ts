@@ -2,12 +2,22 @@
 import { addKeywords, families } from '../config/keywords.js';
 import { proxyKeyword } from '../config/proxy-keyword.js';
 import { HAPROXY_PROXY_KEYWORDS } from '../config/haproxy-keywords.js';
+import { parseHttpCheck, parseTcpCheck } from '../checks/options.js';
+
+/** Check rule members the checks module does not run yet. */
+const NOT_APPLIED = new Set(['http-check send-state', 'http-check set-var', 'http-check unset-var', 'tcp-check set-var', 'tcp-check unset-var']);
 
 const checkKeywords = HAPROXY_PROXY_KEYWORDS.filter((k) => k.name.startsWith('http-check ') || k.name.startsWith('tcp-check ')).map((k) =>
   proxyKeyword(k.name, {
-    support: 'parsed',
-    note: 'compiled by the health-check module',
+    support: NOT_APPLIED.has(k.name) ? 'parsed' : 'full',
+    note: NOT_APPLIED.has(k.name) ? 'accepted with a warning; not applied to checks yet' : undefined,
     parse(ctx, proxy) {
+      if (NOT_APPLIED.has(k.name)) {
+        ctx.warning(`'${k.name}' is not applied to health checks by portico yet; the line is ignored.`);
+      } else {
+        const r = k.name.startsWith('http-check ') ? parseHttpCheck(ctx.args, proxy.checkConfig) : parseTcpCheck(ctx.args, proxy.checkConfig);
+        if ('error' in r) return ctx.alert(r.error);
+      }
       proxy.checks.push({ args: ctx.args, where: ctx.where });
     },
   }),

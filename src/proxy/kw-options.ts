@@ -6,6 +6,10 @@
 import { addKeywords, families, type Keyword, type Support } from '../config/keywords.js';
 import { proxyKeyword } from '../config/proxy-keyword.js';
 import { HAPROXY_PROXY_KEYWORDS } from '../config/haproxy-keywords.js';
+import { parseCheckOption } from '../checks/options.js';
+
+/** Options that choose or tune the health check of a backend: the checks module parses them. */
+const CHECK_OPTIONS = new Set(['httpchk', 'mysql-check', 'pgsql-check', 'redis-check', 'smtpchk', 'ldap-check', 'ssl-hello-chk', 'tcp-check', 'log-health-checks']);
 import type { Proxy } from '../config/model.js';
 
 /** Options that take arguments, with the most arguments each accepts. */
@@ -91,6 +95,10 @@ const optionKeywords: Omit<Keyword, 'module'>[] = HAPROXY_PROXY_KEYWORDS.filter(
       }
       if (name === 'http-restrict-req-hdr-names' && !['preserve', 'reject', 'delete'].includes(extra[0] ?? '')) {
         return ctx.alert(`missing parameter. option 'http-restrict-req-hdr-names' expects 'preserve', 'reject' or 'delete' option.`);
+      }
+      if (CHECK_OPTIONS.has(name)) {
+        const r = parseCheckOption(ctx.args, proxy.checkConfig);
+        if ('error' in r) return ctx.alert(r.error);
       }
       setOption(proxy, name, true);
       if (name in WITH_ARGS) proxy.optionArgs[name] = { args: ctx.args, where: ctx.where };

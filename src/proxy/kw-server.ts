@@ -1,15 +1,16 @@
 /** `server`, `default-server` and `server-template`, with their options. */
-import { parseTime } from '../core/time.js';
+import { SERVER_CHECK_KEYWORDS } from '../checks/options.js';
 import { addKeywords, type KeywordContext } from '../config/keywords.js';
+import { editDistance } from '../core/registry.js';
 import { proxyKeyword } from '../config/proxy-keyword.js';
 import { parseServerAddress } from '../config/address.js';
 import { newServerOptions, type Proxy, type Server, type ServerOptions } from '../config/model.js';
 
-type Apply = (o: ServerOptions, v: string, ctx: KeywordContext, label: string) => string | undefined;
+type Apply = (o: ServerOptions, v: string, ctx: KeywordContext, label: string, words: string[]) => string | undefined;
 
 interface ServerOption {
   /** Number of values after the keyword (0 for flags). */
-  values: 0 | 1;
+  values: number;
   apply: Apply;
 }
 
@@ -35,36 +36,6 @@ const stored = (values: 0 | 1): ServerOption => ({
 });
 // `stored` needs the option's own name; set just before apply is called.
 let currentName = '';
-
-/** Check and agent options: the checks module gives them meaning; here they are validated and stored. */
-const checkTime: ServerOption = {
-  values: 1,
-  apply(o, v) {
-    const t = parseTime(v);
-    if (typeof t !== 'number') return `'${currentName}': ${t.error}.`;
-    if (t === 0) return `'${currentName}' expects a positive delay (got '${v}').`;
-    o.check[currentName] = t;
-    return undefined;
-  },
-};
-const checkInt: ServerOption = {
-  values: 1,
-  apply(o, v) {
-    if (!/^\d+$/.test(v) || Number(v) === 0) return `'${currentName}' expects a positive integer argument (got '${v}').`;
-    o.check[currentName] = Number(v);
-    return undefined;
-  },
-};
-const checkPort: ServerOption = {
-  values: 1,
-  apply(o, v) {
-    if (!/^\d+$/.test(v) || Number(v) > 65535) return `'${currentName}' expects a port number (got '${v}').`;
-    o.check[currentName] = Number(v);
-    return undefined;
-  },
-};
-const checkWord: ServerOption = { values: 1, apply: (o, v) => ((o.check[currentName] = v), undefined) };
-const checkFlag = (value: boolean, key?: string): ServerOption => ({ values: 0, apply: (o) => ((o.check[key ?? currentName] = value), undefined) });
 
 const OPTIONS: Record<string, ServerOption> = {
   weight: int('weight', 256),
@@ -111,64 +82,6 @@ const OPTIONS: Record<string, ServerOption> = {
       return undefined;
     },
   },
-  // health checks and agent
-  check: checkFlag(true, 'enabled'),
-  'no-check': checkFlag(false, 'enabled'),
-  inter: checkTime,
-  fastinter: checkTime,
-  downinter: checkTime,
-  rise: checkInt,
-  fall: checkInt,
-  port: checkPort,
-  addr: checkWord,
-  'check-send-proxy': checkFlag(true),
-  'check-ssl': checkFlag(true),
-  'no-check-ssl': checkFlag(false, 'check-ssl'),
-  'check-sni': checkWord,
-  'check-alpn': checkWord,
-  'check-proto': checkWord,
-  'check-via-socks4': checkFlag(true),
-  'agent-check': checkFlag(true),
-  'no-agent-check': checkFlag(false, 'agent-check'),
-  'agent-port': checkPort,
-  'agent-inter': checkTime,
-  'agent-addr': checkWord,
-  'agent-send': checkWord,
-  observe: {
-    values: 1,
-    apply(o, v) {
-      if (v !== 'layer4' && v !== 'layer7') return `'observe' expects one of 'none', 'layer4', 'layer7' but got '${v}'.`;
-      o.check['observe'] = v;
-      return undefined;
-    },
-  },
-  'error-limit': checkInt,
-  'on-error': {
-    values: 1,
-    apply(o, v) {
-      if (!['fastinter', 'fail-check', 'sudden-death', 'mark-down'].includes(v)) return `'on-error' expects one of 'fastinter', 'fail-check', 'sudden-death' or 'mark-down' but got '${v}'.`;
-      o.check['on-error'] = v;
-      return undefined;
-    },
-  },
-  'on-marked-down': {
-    values: 1,
-    apply(o, v) {
-      if (v !== 'shutdown-sessions') return `'on-marked-down' expects 'shutdown-sessions' but got '${v}'.`;
-      o.check['on-marked-down'] = v;
-      return undefined;
-    },
-  },
-  'on-marked-up': {
-    values: 1,
-    apply(o, v) {
-      if (v !== 'shutdown-backup-sessions') return `'on-marked-up' expects 'shutdown-backup-sessions' but got '${v}'.`;
-      o.check['on-marked-up'] = v;
-      return undefined;
-    },
-  },
-  slowstart: checkTime,
-  track: checkWord,
 };
 
 /** Options accepted and stored verbatim: TLS and tuning details used by later modules or without effect. */
@@ -183,6 +96,17 @@ for (const name of [
   'send-proxy-v2-ssl', 'send-proxy-v2-ssl-cn', 'no-send-proxy-v2-ssl', 'no-send-proxy-v2-ssl-cn', 'tfo', 'no-tfo', 'non-stick', 'stick',
 ]) OPTIONS[name] ??= stored(0);
 
+// Health-check and agent options come from the checks module's table.
+for (const kw of SERVER_CHECK_KEYWORDS) {
+  OPTIONS[kw.keyword] = {
+    values: kw.args,
+    apply(o, _v, _ctx, _label, words) {
+      const r = kw.apply(o.check, words);
+      return 'error' in r ? r.error : undefined;
+    },
+  };
+}
+
 export const SERVER_OPTIONS = Object.keys(OPTIONS).sort();
 
 /** Applies option words to `o`; returns an error message or undefined. */
@@ -190,16 +114,15 @@ function applyOptions(o: ServerOptions, words: string[], ctx: KeywordContext, la
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     const opt = OPTIONS[w];
-    if (!opt) return `unknown keyword '${w}'.`;
-    let v = '';
-    if (opt.values === 1) {
-      const next = words[i + 1];
-      if (next === undefined) return `'${w}' expects an argument.`;
-      v = next;
-      i++;
+    if (!opt) {
+      const near = Object.keys(OPTIONS).sort((a, b) => editDistance(w, a) - editDistance(w, b))[0];
+      return near !== undefined && editDistance(w, near) <= Math.max(2, Math.floor(w.length / 3)) ? `unknown keyword '${w}'; did you mean '${near}' maybe ?` : `unknown keyword '${w}'.`;
     }
+    const values = words.slice(i + 1, i + 1 + opt.values);
+    if (values.length < opt.values) return `'${w}' expects ${opt.values === 1 ? 'an argument' : `${opt.values} arguments`}.`;
+    i += opt.values;
     currentName = w;
-    const err = opt.apply(o, v, ctx, label);
+    const err = opt.apply(o, values[0] ?? '', ctx, label, values);
     if (err) return err;
   }
   return undefined;
@@ -230,7 +153,7 @@ function addServer(ctx: KeywordContext, proxy: Proxy, name: string, addrWord: st
     ctx.alert(`'server ${label}' : ${err}`);
     return undefined;
   }
-  if (server.check['track'] !== undefined && server.check['enabled'] === true) {
+  if (server.check.track !== undefined && server.check.check === true) {
     ctx.alert(`'server ${label}' : unable to enable checks and tracking at the same time!`);
     return undefined;
   }

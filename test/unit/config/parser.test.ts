@@ -32,7 +32,7 @@ backend ms1
     expect(be!.cookie).toMatchObject({ name: 'HA_STICKY_ms1', mode: 'insert', indirect: true, nocache: true });
     const s = be!.servers[0]!;
     expect(s).toMatchObject({ name: 'ms1.srv1', host: '127.0.0.1', port: 8080, cookie: 'ms1.srv1', maxconn: 300 });
-    expect(s.check).toEqual({ enabled: true, inter: 2000, rise: 2, fall: 3 });
+    expect(s.check).toEqual({ check: true, inter: 2000, rise: 2, fall: 3 });
   });
 
   it('copies the last defaults section into each proxy, and named defaults with from', () => {
@@ -119,7 +119,7 @@ global
       "alert 7 'server b/w1' : invalid character 'a' in port number 'abc' in '127.0.0.1:abc'",
       "alert 8 'server b/w2' : weight of server w2 is not within 0 and 256 (300).",
       "alert 9 'server b/w3' : unknown keyword 'nosuchopt'.",
-      "alert 10 'server b/w4' : 'inter': unexpected character 'x' in time value '2x' (units are us, ms, s, m, h, d).",
+      "alert 10 'server b/w4' : 'inter' : unexpected character 'x' in time value '2x' (units are us, ms, s, m, h, d)",
     ]);
   });
 
