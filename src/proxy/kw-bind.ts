@@ -1,5 +1,6 @@
 /** `bind ADDR[,ADDR...] [options]` for frontends and listens. */
 import { addKeywords } from '../config/keywords.js';
+import { editDistance } from '../core/registry.js';
 import { proxyKeyword } from '../config/proxy-keyword.js';
 import { parseBindAddress } from '../config/address.js';
 import type { Bind } from '../config/model.js';
@@ -22,8 +23,12 @@ export const BIND_OPTIONS = [...VALUE_OPTIONS, ...FLAG_OPTIONS].sort();
 
 function closest(word: string): string | undefined {
   let best: string | undefined;
-  for (const o of BIND_OPTIONS) if (o.startsWith(word.slice(0, 3)) && (!best || Math.abs(o.length - word.length) < Math.abs(best.length - word.length))) best = o;
-  return best;
+  let score = Infinity;
+  for (const o of BIND_OPTIONS) {
+    const d = editDistance(word, o);
+    if (d < score) (score = d), (best = o);
+  }
+  return score <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
 }
 
 addKeywords('listener', [
