@@ -18,6 +18,8 @@ export const ACTIONS: Readonly<Record<string, ActionDef>> = {
   deny: { sets: REQ_RES, compile: deny('deny') },
   tarpit: { sets: REQ, compile: deny('tarpit') },
   reject: { sets: REQ, compile: reject },
+  // Without kernel tricks, dropping silently is closing without a response, like reject.
+  'silent-drop': { sets: REQ_RES, compile: reject },
   return: { sets: REQ_RES, compile: returnAction },
   auth: { sets: REQ, compile: auth },
   redirect: { sets: REQ_RES, compile: redirect },

@@ -182,3 +182,10 @@ describe('serializeReply', () => {
     );
   });
 });
+
+describe('silent-drop', () => {
+  it('closes without a response, like reject', () => {
+    const { v } = request(setup(fe(['http-request silent-drop if { path /bot }'])), 'GET /bot HTTP/1.1\nHost: h\n\n');
+    expect(v).toMatchObject({ kind: 'reply', close: true, status: -1 });
+  });
+});
