@@ -63,7 +63,7 @@ export class BackendRuntime {
 
   /** Whether any server could take new traffic: otherwise requests fail at once with 503. */
   get hasUsableServer(): boolean {
-    return this.servers.some((s) => s.usable && !s.admin.drain);
+    return this.servers.some((s) => s.usable && !s.admin.drain && !s.nolb);
   }
 
   findServer(name: string): ServerRuntime | undefined {
@@ -72,7 +72,7 @@ export class BackendRuntime {
 
   /** Tells the load balancer whether `s` may take new traffic, after a state change. */
   refreshServer(s: ServerRuntime): void {
-    const eligible = s.usable && !s.admin.drain;
+    const eligible = s.usable && !s.admin.drain && !s.nolb;
     if (eligible && !s.lb.up) this.lb.serverUp(s.lb);
     else if (!eligible && s.lb.up) this.lb.serverDown(s.lb);
     if (!s.usable) s.closeIdle();

@@ -13,6 +13,7 @@ import { startTcpSession } from '../tcp/stream.js';
 import { startHttpSession } from '../http/session.js';
 import { resolveServers } from './resolve.js';
 import { chooseTcpBackend } from './routing.js';
+import { startHealthChecks } from './health.js';
 import type { HttpHooks } from '../http/txn-hooks.js';
 
 export interface RuntimeOptions {
@@ -27,6 +28,7 @@ export class Runtime {
   listeners: Listener[] = [];
   readonly startedAt = Date.now();
   private stopping = false;
+  private stopChecks: (() => void) | undefined;
   /** Rules, routing, error pages and logging for HTTP transactions (set by the rules and log modules). */
   httpHooks: HttpHooks = {};
 
@@ -71,12 +73,16 @@ export class Runtime {
       },
     );
     this.listeners = listeners;
+    if (failures.length === 0 && !this.stopChecks) {
+      this.stopChecks = startHealthChecks(this.backends.values(), this.config.global.spreadChecks, (level, text) => this.options.log?.(level, text));
+    }
     return failures;
   }
 
   /** Stops accepting; with `hard`, closes every connection at once, else lets them finish. */
   async stop(hard: boolean): Promise<void> {
     this.stopping = true;
+    this.stopChecks?.();
     await closeListeners(this.listeners);
     for (const be of this.backends.values()) for (const s of be.servers) s.closeIdle();
     if (hard) for (const fe of this.frontends) for (const s of fe.sockets) s.destroy();

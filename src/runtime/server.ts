@@ -5,6 +5,7 @@
 import type { Socket } from 'node:net';
 import type { Server } from '../config/model.js';
 import type { LbServer } from '../lb/index.js';
+import type { CheckScheduler } from '../checks/index.js';
 import { BeCounters } from '../stats/counters.js';
 import type { Waiter } from './queue.js';
 import { WaitQueue } from './queue.js';
@@ -35,6 +36,10 @@ export class ServerRuntime {
   readonly admin: ServerAdmin;
   /** Operational state from health checks: true when UP (or not checked). */
   healthy = true;
+  /** NOLB: up, but takes no new load-balanced traffic (http-check disable-on-404). */
+  nolb = false;
+  /** The health-check scheduler, when the server is checked or tracks another. */
+  checks: CheckScheduler | undefined;
   target: ServerTarget;
   maxconn: number;
   maxqueue: number;

@@ -1,0 +1,143 @@
+/**
+ * Health checks at run time: one CheckScheduler per server with `check` or `agent-check`,
+ * probing with the backend's compiled check rules and moving the server between UP, DOWN,
+ * NOLB, DRAIN and MAINT. The load balancer is told before the log line is written, so the
+ * counts in the line are the ones after the transition, as in HAProxy.
+ */
+import {
+  CheckScheduler,
+  checkTimeouts,
+  compileAgentCheck,
+  compileProxyChecks,
+  firstCheckDelay,
+  resolveServerChecks,
+  runCheck,
+  type CheckEvent,
+} from '../checks/index.js';
+import type { BackendRuntime } from './backend.js';
+import type { ServerRuntime } from './server.js';
+
+export type HealthLog = (level: 'notice' | 'warning' | 'alert', text: string) => void;
+
+/** Applies a scheduler event to the server it watches. */
+function onEvent(be: BackendRuntime, s: ServerRuntime, ev: CheckEvent, log: HealthLog): void {
+  switch (ev.type) {
+    case 'state': {
+      const wasHealthy = s.healthy;
+      s.healthy = ev.state === 'running' || ev.state === 'starting' || ev.state === 'stopping';
+      s.nolb = ev.state === 'stopping';
+      if (wasHealthy !== s.healthy) {
+        const now = Date.now();
+        if (!s.healthy) s.counters.downTrans++;
+        else s.downtime += now - s.lastChange;
+        s.lastChange = now;
+      }
+      be.refreshServer(s);
+      return;
+    }
+    case 'weight':
+      if (be.lb.dynamic || ev.weight === 0 || ev.weight === s.lb.iweight) be.lb.setWeight(s.lb, ev.weight);
+      return;
+    case 'admin':
+      s.admin.drain = ev.admin === 'drain';
+      s.admin.maint = ev.admin === 'maint';
+      be.refreshServer(s);
+      return;
+    case 'maxconn':
+      s.maxconn = ev.maxconn;
+      return;
+    case 'log':
+      // On stderr HAProxy tags state changes [WARNING] (syslog gets alert/notice) and a backend
+      // left without servers [ALERT] (syslog: emerg).
+      log(ev.level === 'emerg' ? 'alert' : 'warning', ev.console ?? ev.text);
+      return;
+  }
+}
+
+/** Creates and starts the schedulers of every backend; returns a function that stops them all. */
+export function startHealthChecks(backends: Iterable<BackendRuntime>, spreadChecks: number | undefined, log: HealthLog): () => void {
+  const planned: { be: BackendRuntime; s: ServerRuntime }[] = [];
+  for (const be of backends) for (const s of be.servers) if (s.config.check.check || s.config.check.agentCheck) planned.push({ be, s });
+  const minInter = Math.max(1000, ...planned.map(({ s }) => resolveServerChecks(s.config.check).inter));
+  const schedulers: CheckScheduler[] = [];
+  planned.forEach(({ be, s }, position) => {
+    const o = s.config.check;
+    const r = resolveServerChecks(o);
+    const rules = compileProxyChecks(be.config.checkConfig);
+    const agentRules = o.agentCheck && o.agentPort ? compileAgentCheck(o) : undefined;
+    const target = () => {
+      const t = s.target;
+      return t.kind === 'inet' ? { host: t.host, port: t.port ?? 0 } : { host: t.path, port: 0 };
+    };
+    const timeoutCheck = be.config.timeouts.check;
+    const timeoutConnect = be.config.timeouts.connect;
+    const sched: CheckScheduler = new CheckScheduler(
+      {
+        proxy: be.name,
+        server: s.name,
+        backup: s.config.backup === true,
+        check: r.check,
+        rise: r.rise,
+        fall: r.fall,
+        inter: r.inter,
+        fastinter: r.fastinter,
+        downinter: r.downinter,
+        agent: agentRules !== undefined,
+        agentInter: r.agentInter,
+        weight: s.config.weight ?? 1,
+        dynamicLb: be.lb.dynamic,
+        slowstart: o.slowstart,
+        observe: o.observe,
+        errorLimit: r.errorLimit,
+        onError: r.onError,
+        logHealthChecks: be.config.checkConfig.logHealthChecks,
+        spreadChecks,
+      },
+      {
+        probe: () =>
+          runCheck(
+            rules,
+            { ...target(), checkAddr: o.addr, checkPort: o.port, sendProxy: o.checkSendProxy === true || s.config.sendProxy === true, ssl: o.checkSsl, sni: o.checkSni },
+            { timeouts: checkTimeouts(r.inter, timeoutCheck, timeoutConnect), serverStopped: sched.state === 'stopped' },
+          ),
+        agentProbe: agentRules
+          ? () => runCheck(agentRules, { host: o.agentAddr ?? target().host, port: o.agentPort! }, { timeouts: checkTimeouts(r.agentInter, timeoutCheck, timeoutConnect) })
+          : undefined,
+        counts: () => ({
+          activeServers: be.servers.filter((x) => !x.config.backup && x.usable && !x.nolb).length,
+          backupServers: be.servers.filter((x) => x.config.backup && x.usable && !x.nolb).length,
+          sessionsActive: s.served,
+          requeued: 0,
+          serverQueue: s.queue.length,
+          totalQueue: s.queue.length + be.queue.length,
+        }),
+        emit: (ev) => onEvent(be, s, ev, log),
+      },
+    );
+    s.checks = sched;
+    schedulers.push(sched);
+    sched.start(firstCheckDelay(position, planned.length, minInter));
+  });
+  // `track be/srv`: a server follows another server's state instead of checking itself.
+  for (const be of backends) {
+    for (const s of be.servers) {
+      const t = s.config.check.track;
+      if (!t) continue;
+      const other = [...backends].find((b) => b.name === (t.proxy ?? be.name))?.findServer(t.server);
+      if (other?.checks) {
+        if (!s.checks) {
+          const r = resolveServerChecks(s.config.check);
+          s.checks = new CheckScheduler(
+            { proxy: be.name, server: s.name, backup: s.config.backup === true, check: false, rise: r.rise, fall: r.fall, inter: r.inter, weight: s.config.weight ?? 1 },
+            { counts: () => ({ activeServers: 0, backupServers: 0, sessionsActive: 0, requeued: 0, serverQueue: 0, totalQueue: 0 }), emit: (ev) => onEvent(be, s, ev, log) },
+          );
+          schedulers.push(s.checks);
+        }
+        s.checks.track(other.checks);
+      }
+    }
+  }
+  return () => {
+    for (const sch of schedulers) sch.stop();
+  };
+}
