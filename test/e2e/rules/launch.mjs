@@ -14,4 +14,14 @@ for (const d of diags.list) process.stderr.write(`${formatDiagnostic(d)}\n`);
 if (!ok || diags.alerts > 0) process.exit(1);
 const failures = await rt.start();
 if (failures.length > 0) process.exit(1);
-process.on('SIGTERM', () => rt.stop(true).then(() => process.exit(0)));
+const bye = () => {
+  setTimeout(() => process.exit(0), 1000).unref();
+  void rt.stop(true).then(() => process.exit(0));
+};
+process.on('SIGTERM', bye);
+process.on('SIGINT', bye);
+// A test runner that dies without stopping us must not leave us listening.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) bye();
+}, 500).unref();
