@@ -251,12 +251,13 @@ export class InstanceRuntime {
       log.detail(`(${this.name}) ${reason}`);
       this.queue(async () => {
         for (const vip of [...this.cfg.vips, ...this.cfg.vipsExcluded]) await addVip(vip, interfaceName, log.error);
-        await this.garp();
+        // Not awaited: a burst takes arping about a second, and a removal must not wait behind it.
+        void this.garp();
       });
       const delay = this.cfg.garpMasterDelayMs ?? this.deps.global.garpMasterDelayMs;
       if (this.garpTimer) clearTimeout(this.garpTimer);
       // keepalived repeats the burst after garp_master_delay, for switches that missed the first one.
-      if (delay > 0) this.garpTimer = setTimeout(() => this.machine.state === 'MASTER' && this.queue(() => this.garp()), delay);
+      if (delay > 0) this.garpTimer = setTimeout(() => void this.garp(), delay);
     } else {
       if (this.garpTimer) clearTimeout(this.garpTimer);
       this.garpTimer = undefined;
@@ -273,6 +274,7 @@ export class InstanceRuntime {
   }
 
   private async garp(): Promise<void> {
+    if (this.machine.state !== 'MASTER') return;
     const repeat = this.cfg.garpMasterRepeat ?? this.deps.global.garpMasterRepeat;
     await Promise.all(this.cfg.vips.map((vip) => sendGratuitousArp(vip, this.cfg.interface!, repeat, this.deps.log.error)));
   }

@@ -4,6 +4,8 @@
  * Besides shell scripts it offers built-in checks of the local portico (pid file, stats socket, HTTP).
  */
 import { readFileSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
+import { get as httpsGet } from 'node:https';
 import { createConnection } from 'node:net';
 import type { VrrpScript } from './config.js';
 import { run, runShell } from './exec.js';
@@ -59,15 +61,30 @@ function checkUnixSocket(path: string, timeoutMs: number): Promise<CheckOutcome>
   });
 }
 
-async function checkHttp(url: string, timeoutMs: number): Promise<CheckOutcome> {
-  try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
-    await res.body?.cancel();
-    return { ok: res.status < 400, detail: `${url} answered ${res.status}` };
-  } catch (e) {
-    const err = e as Error & { cause?: { code?: string } };
-    return { ok: false, detail: `${url}: ${err.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (err.cause?.code ?? err.message)}` };
-  }
+/** GET the URL on a fresh connection (no keep-alive pool: every check must really reach portico). */
+function checkHttp(url: string, timeoutMs: number): Promise<CheckOutcome> {
+  return new Promise((resolve) => {
+    const get = url.startsWith('https:') ? httpsGet : httpGet;
+    let done = false;
+    const finish = (o: CheckOutcome): void => {
+      if (!done) resolve(o);
+      done = true;
+    };
+    try {
+      const req = get(url, { agent: false, timeout: timeoutMs, headers: { 'user-agent': 'portico-vrrp-check' } }, (res) => {
+        res.resume();
+        const status = res.statusCode ?? 0;
+        finish({ ok: status > 0 && status < 400, detail: `${url} answered ${status}` });
+      });
+      req.on('timeout', () => {
+        req.destroy();
+        finish({ ok: false, detail: `${url}: no answer within ${timeoutMs} ms` });
+      });
+      req.on('error', (e: NodeJS.ErrnoException) => finish({ ok: false, detail: `${url}: ${e.code ?? e.message}` }));
+    } catch (e) {
+      finish({ ok: false, detail: `${url}: ${(e as Error).message}` });
+    }
+  });
 }
 
 /** Runs one check of a vrrp_script. */

@@ -99,7 +99,8 @@ describe.skipIf(!canRun)('VRRP tracking, preemption and packet checks between po
     const pA = start(a, lan.file('t-a.conf', scripts + instanceConf({ ifname: a.ifname, vrid: 62, priority: 150, vip, extra: track })));
     const pB = start(b, lan.file('t-b.conf', instanceConf({ ifname: b.ifname, vrid: 62, priority: 100, vip })));
     try {
-      expect(await waitFor(() => lan.hasAddress(a, vip), 8000)).toBe(true);
+      // Both may become master for a moment when they start together; wait for the election to settle.
+      expect(await waitFor(() => lan.hasAddress(a, vip) && !lan.hasAddress(b, vip), 8000)).toBe(true);
       await sleep(500);
       // Priority 150 - 60 = 90 < 100: B preempts once its master down timer runs out.
       let t0 = Date.now();
