@@ -228,7 +228,7 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
 
-  const { config, diags, ok } = loadConfig(o.files);
+  const { config, diags, ok, rules } = loadConfig(o.files);
   if (!o.quiet) printDiagnostics(diags.list, err);
   if (!ok) {
     const parseFailed = diags.list.some((d) => d.level === 'alert' && d.file !== undefined);
@@ -250,7 +250,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const { runFromCli } = await import('./process/run.js');
-  return runFromCli(config, o, o.files);
+  return runFromCli(config, o, o.files, rules);
 }
 
 // Run when executed directly (the `portico` bin), not when imported by tests.

@@ -4,22 +4,31 @@ import { parseConfigFiles, parseConfigText } from './parser.js';
 import { finalizeConfig } from './finalize.js';
 import type { Config } from './model.js';
 import { FEATURES, LANGUAGE_LEVEL } from '../version.js';
+import { compileProxyRules, type CompiledRules } from '../rules/index.js';
 
 export interface Loaded {
   config: Config;
   diags: Diagnostics;
   /** True when there is no alert: the configuration may run. */
   ok: boolean;
+  /** ACLs, rules, routing and error pages compiled from the configuration (when it parsed cleanly). */
+  rules?: CompiledRules;
 }
 
 function options(env: Record<string, string | undefined>, diags: Diagnostics) {
   return { env, diags, features: FEATURES, version: LANGUAGE_LEVEL };
 }
 
-/** Finalize runs only on a configuration that parsed cleanly, as in HAProxy: it avoids cascades of errors. */
+/**
+ * Finalize runs only on a configuration that parsed cleanly, as in HAProxy: it avoids cascades of
+ * errors. Rules are compiled here too, so that `-c` reports their errors with file:line.
+ */
 function complete(config: Config, diags: Diagnostics): Loaded {
-  if (diags.alerts === 0) finalizeConfig(config, diags);
-  return { config, diags, ok: diags.alerts === 0 };
+  if (diags.alerts > 0) return { config, diags, ok: false };
+  finalizeConfig(config, diags);
+  if (diags.alerts > 0) return { config, diags, ok: false };
+  const rules = compileProxyRules(config, diags);
+  return { config, diags, ok: diags.alerts === 0, rules };
 }
 
 export function loadConfig(paths: string[], env: Record<string, string | undefined> = process.env): Loaded {

@@ -20,7 +20,9 @@ import { DEFAULT_H1_LIMITS, type H1Limits } from './h1/limits.js';
 import { proxiedErrorBytes, rawErrorBytes } from './errors.js';
 import { prepareRequestHeaders, prepareResponseHeaders, type ConnMode, connModeOf } from './forwarding.js';
 import { HttpTxn, type TxnResult } from './txn.js';
-import { runRequestPhase, runResponsePhase, type HttpHooks } from './txn-hooks.js';
+import { runRequestPhase, runResponsePhase, type HttpHooks, type LocalReply } from './txn-hooks.js';
+import { CookieTxn, processRequestCookies, processResponseCookies } from '../persist/cookie.js';
+import { serializeLocalReply } from './local-reply.js';
 
 /** What a session writes into the process log for each transaction (the log module formats it). */
 export type TxnLogger = (txn: HttpTxn) => void;
@@ -62,6 +64,12 @@ export class HttpSession {
   private resRemaining = 0;
   private resChunks: ChunkedDecoder | undefined;
   private resUntilClose = false;
+  /** A local service (stats page, Prometheus) waiting for the request body. */
+  private pendingService: ((body: Buffer) => LocalReply) | undefined;
+  /** `http-request tarpit`: the delayed reply. */
+  private tarpitTimer: NodeJS.Timeout | undefined;
+  /** Cookie persistence state of the current transaction. */
+  private readonly cookie = new CookieTxn();
   private readonly limits: H1Limits;
   private readonly connMode: ConnMode;
   private readonly hooks: HttpHooks;
@@ -246,7 +254,20 @@ export class HttpSession {
     if (extra) this.onRequestBodyData(extra);
 
     const verdict = runRequestPhase(this.hooks, txn);
-    if (verdict.kind === 'reply') return this.replyLocally(verdict.bytes, verdict.status, verdict.termination, verdict.close);
+    if (verdict.kind === 'reply') {
+      if (verdict.delayMs) return this.tarpit(verdict.bytes, verdict.status, verdict.termination, verdict.delayMs);
+      return this.replyLocally(verdict.bytes, verdict.status, verdict.termination, verdict.close);
+    }
+    // The stats page answers on a frontend whose `stats uri` matches, else on the chosen backend.
+    const hooks = this.hooks;
+    const uri = req.head.uri;
+    const statsProxy = [this.fe.config, verdict.backend?.config].find((p) => p?.stats.enabled && hooks.statsMatches?.(p, uri));
+    if (statsProxy && hooks.stats) return this.serveLocal(txn, (body) => hooks.stats!(txn, statsProxy, body));
+    if (verdict.service) {
+      const name = verdict.service;
+      if (hooks.service) return this.serveLocal(txn, (body) => hooks.service!(txn, name, body));
+      return this.replyError(500, 'PR--');
+    }
     const backend = verdict.backend;
     if (!backend) {
       txn.termination = 'SC--';
@@ -256,7 +277,48 @@ export class HttpSession {
     txn.backend = backend;
     backend.counters.cumReq++;
     txn.preferred = verdict.server;
+    const cookieCfg = backend.config.cookie;
+    this.cookie.reset(cookieCfg !== undefined);
+    if (cookieCfg) {
+      processRequestCookies(
+        cookieCfg,
+        req.head.headers,
+        backend.cookieServers,
+        { persist: backend.config.options['persist'] === true, forcePersist: false, ignorePersist: false, assigned: verdict.server !== undefined, nowSec: Math.floor(now / 1000) },
+        this.cookie,
+      );
+      if (!txn.preferred && this.cookie.server >= 0) txn.preferred = backend.servers[this.cookie.server];
+    }
     this.connect(txn, backend);
+  }
+
+  /** Holds a denied request for `timeout tarpit`, then answers; nothing is sent if the client leaves. */
+  private tarpit(bytes: Buffer, status: number, termination: string, delayMs: number): void {
+    this.tarpitTimer = setTimeout(() => {
+      this.tarpitTimer = undefined;
+      if (this.state !== State.Closed) this.replyLocally(bytes, status, termination, false);
+    }, delayMs);
+  }
+
+  /** Runs a local service once the request body is complete (at most one buffer of it). */
+  private serveLocal(txn: HttpTxn, produce: (body: Buffer) => LocalReply): void {
+    this.pendingService = produce;
+    if (this.reqBodyDone) this.runService(txn);
+  }
+
+  private runService(txn: HttpTxn): void {
+    const produce = this.pendingService!;
+    this.pendingService = undefined;
+    const body = Buffer.concat(this.reqBuffered);
+    this.reqBuffered = [];
+    let reply: LocalReply;
+    try {
+      reply = produce(body);
+    } catch {
+      return this.replyError(500, 'PR--');
+    }
+    const bytes = this.hooks.localReply ? this.hooks.localReply(txn, reply) : serializeLocalReply(reply);
+    this.replyLocally(bytes, reply.status, 'LR--', reply.close === true);
   }
 
   private connect(txn: HttpTxn, backend: BackendRuntime): void {
@@ -345,6 +407,18 @@ export class HttpSession {
       if (this.reqRemaining === 0) this.reqBodyDone = true;
     }
     txn.bytesIn += bodyPart.length;
+    if (this.pendingService) {
+      this.reqBuffered.push(bodyPart);
+      const size = this.reqBuffered.reduce((n, b) => n + b.length, 0);
+      if (size > this.limits.bufsize) {
+        this.pendingService = undefined;
+        this.reqBuffered = [];
+        return this.replyError(413, 'PR--');
+      }
+      if (rest) this.pending = this.pending ? Buffer.concat([this.pending, rest]) : rest;
+      if (this.reqBodyDone) this.runService(txn);
+      return;
+    }
     if (bodyPart.length > 0) {
       if (this.serverSock) {
         if (!this.serverSock.write(bodyPart)) this.client.pause();
@@ -413,6 +487,19 @@ export class HttpSession {
     const upgrade = r.head.status === 101 || (txn.req!.head.method === 'CONNECT' && r.head.status >= 200 && r.head.status < 300);
     if (!r.keepAlive && !upgrade) txn.serverClose = true;
     if (r.framing === 'until-close' || (!txn.req!.keepAlive)) txn.closeAfter = true;
+    const cookieCfg = this.backend?.config.cookie;
+    if (cookieCfg) {
+      const server = txn.server;
+      // A redispatched request did not go where the cookie said: a new cookie is due.
+      if (server !== txn.preferred) this.cookie.direct = false;
+      processResponseCookies(
+        cookieCfg,
+        r.head.headers,
+        { server: server ? this.backend!.cookieServers[server.lb.index] : undefined, method: txn.req!.head.method, status: r.head.status, ignorePersist: false, nowSec: Math.floor(Date.now() / 1000) },
+        this.cookie,
+      );
+    }
+    txn.cookieStatus = `${this.cookie.status}${this.cookie.setStatus}`;
     const headers = prepareResponseHeaders(txn, this.connMode, upgrade);
     const head = serializeResponseHead({ ...r.head, headers });
     this.resChunks = undefined;
@@ -655,6 +742,7 @@ export class HttpSession {
     if (this.state === State.Closed && this.finalized) return;
     this.state = State.Closed;
     this.clearHeadTimer();
+    if (this.tarpitTimer) clearTimeout(this.tarpitTimer);
     if (this.txn && !this.txn.ended) this.endTransaction(false);
     this.discardServer();
     this.client.destroy();

@@ -6,6 +6,7 @@
 import type { BackendRuntime } from '../runtime/backend.js';
 import type { ServerRuntime } from '../runtime/server.js';
 import type { HttpTxn } from './txn.js';
+import type { Proxy } from '../config/model.js';
 
 export type RequestVerdict =
   | {
@@ -50,6 +51,12 @@ export interface HttpHooks {
   log?: (txn: HttpTxn) => void;
   /** Applies http-after-response rules to a locally produced reply and serializes it. */
   localReply?: (txn: HttpTxn, reply: LocalReply) => Buffer;
+  /** Whether `uri` is served by the stats page of `proxy` (which has `stats enable`). */
+  statsMatches?: (proxy: Proxy, uri: string) => boolean;
+  /** The stats page (HTML, CSV, JSON, admin POST) for `proxy`; `body` is the request body. */
+  stats?: (txn: HttpTxn, proxy: Proxy, body: Buffer) => LocalReply;
+  /** A built-in service named by `http-request use-service` (prometheus-exporter). */
+  service?: (txn: HttpTxn, name: string, body: Buffer) => LocalReply;
 }
 
 /** Static routing: the first unconditional use_backend, else default_backend (or the listen itself). */

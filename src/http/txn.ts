@@ -21,6 +21,8 @@ export class HttpTxn {
   /** Status sent to the client (-1 while unknown). */
   status = -1;
   termination = '----';
+  /** Cookie persistence status characters 3-4 of the log's termination state ("--" without a cookie). */
+  cookieStatus = '--';
   bytesIn = 0;
   bytesOut = 0;
   connectedAt = 0;

@@ -10,12 +10,13 @@ import type { CliOptions } from '../cli.js';
 import { formatMessage } from '../core/diag.js';
 import { Runtime } from '../runtime/runtime.js';
 import { ResolveError } from '../runtime/resolve.js';
+import type { CompiledRules } from '../rules/index.js';
 
 function say(level: 'notice' | 'warning' | 'alert', message: string): void {
   process.stderr.write(`${formatMessage(level, message)}\n`);
 }
 
-export async function runFromCli(config: Config, o: CliOptions, _files: string[]): Promise<number> {
+export async function runFromCli(config: Config, o: CliOptions, _files: string[], rules?: CompiledRules): Promise<number> {
   const daemon = o.daemon || (config.global.daemon && !o.foreground);
   if (daemon && process.env['PORTICO_DAEMON_CHILD'] !== '1') {
     // Detach: the child runs in the foreground of its own session; the parent exits at once.
@@ -29,7 +30,7 @@ export async function runFromCli(config: Config, o: CliOptions, _files: string[]
     return 0;
   }
 
-  const runtime = new Runtime(config, { log: (level, message) => say(level, message) });
+  const runtime = new Runtime(config, { log: (level, message) => say(level, message) }, rules);
   let failures;
   try {
     failures = await runtime.start();

@@ -5,7 +5,16 @@ import { HAPROXY_PROXY_KEYWORDS } from '../config/haproxy-keywords.js';
 import { parseHttpCheck, parseTcpCheck } from '../checks/options.js';
 
 /** Check rule members the checks module does not run yet. */
-const NOT_APPLIED = new Set(['http-check send-state', 'http-check set-var', 'http-check unset-var', 'tcp-check set-var', 'tcp-check unset-var']);
+const NOT_APPLIED = new Set([
+  'http-check send-state',
+  'http-check set-var',
+  'http-check unset-var',
+  'tcp-check set-var',
+  'tcp-check unset-var',
+  // log-format payloads in checks need the check context variables: not evaluated yet.
+  'tcp-check send-lf',
+  'tcp-check send-binary-lf',
+]);
 
 const checkKeywords = HAPROXY_PROXY_KEYWORDS.filter((k) => k.name.startsWith('http-check ') || k.name.startsWith('tcp-check ')).map((k) =>
   proxyKeyword(k.name, {

@@ -86,12 +86,12 @@ const OPTIONS: Record<string, ServerOption> = {
 
 /** Options accepted and stored verbatim: TLS and tuning details used by later modules or without effect. */
 for (const name of [
-  'ca-file', 'ciphers', 'ciphersuites', 'crl-file', 'crt', 'ssl-max-ver', 'ssl-min-ver', 'verifyhost', 'proto', 'npn',
+  'ca-file', 'ciphers', 'ciphersuites', 'crl-file', 'crt', 'ssl-max-ver', 'ssl-min-ver', 'verifyhost', 'proto', 'npn', 'check-proto',
   'max-reuse', 'pool-low-conn', 'pool-max-conn', 'pool-purge-delay', 'resolve-opts', 'resolve-prefer', 'resolve-net',
   'namespace', 'source', 'socks4', 'tcp-ut', 'log-proto', 'ws', 'proxy-v2-options', 'shard',
 ]) OPTIONS[name] ??= stored(1);
 for (const name of [
-  'allow-0rtt', 'force-sslv3', 'force-tlsv10', 'force-tlsv11', 'force-tlsv12', 'force-tlsv13', 'no-sslv3', 'no-tlsv10',
+  'allow-0rtt', 'check-via-socks4', 'force-sslv3', 'force-tlsv10', 'force-tlsv11', 'force-tlsv12', 'force-tlsv13', 'no-sslv3', 'no-tlsv10',
   'no-tlsv11', 'no-tlsv12', 'no-tlsv13', 'no-tls-tickets', 'tls-tickets', 'ssl-reuse', 'no-ssl-reuse',
   'send-proxy-v2-ssl', 'send-proxy-v2-ssl-cn', 'no-send-proxy-v2-ssl', 'no-send-proxy-v2-ssl-cn', 'tfo', 'no-tfo', 'non-stick', 'stick',
 ]) OPTIONS[name] ??= stored(0);

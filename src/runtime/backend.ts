@@ -9,6 +9,7 @@ import { BeCounters } from '../stats/counters.js';
 import { WaitQueue, type Waiter } from './queue.js';
 import { ServerRuntime } from './server.js';
 import { effectiveTimeouts, type Timeouts } from './timeouts.js';
+import { dynamicCookie, type CookieServer } from '../persist/cookie.js';
 
 export type AssignFailure = 'no-server' | 'queue-timeout' | 'queue-full';
 export type AssignCallback = (server: ServerRuntime | undefined, failure?: AssignFailure, queuedMs?: number) => void;
@@ -25,6 +26,8 @@ export class BackendRuntime {
   readonly timeouts: Timeouts;
   readonly retries: number;
   readonly redispatch: boolean;
+  /** The servers as cookie persistence sees them (live: `up` reads the current state). */
+  readonly cookieServers: CookieServer[];
   /** When the backend last went down or up, for stats. */
   lastChange = Date.now();
 
@@ -54,6 +57,14 @@ export class BackendRuntime {
       { allBackups: config.options['allbackups'] === true },
     );
     this.servers.forEach((s, i) => (s.lb = this.lb.servers[i]!));
+    const dynamicKey = config.misc.find((l) => l.args[0] === 'dynamic-cookie-key')?.args[1];
+    this.cookieServers = this.servers.map((s) => ({
+      name: s.name,
+      cookie: s.config.cookie ?? (config.cookie?.dynamic && dynamicKey && s.target.kind === 'inet' ? dynamicCookie(dynamicKey, s.target.host, s.target.port ?? 0) : undefined),
+      get up() {
+        return s.usable;
+      },
+    }));
   }
 
   /** Servers the load balancer may pick (usable and not draining). */

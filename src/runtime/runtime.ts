@@ -15,6 +15,8 @@ import { resolveServers } from './resolve.js';
 import { chooseTcpBackend } from './routing.js';
 import { startHealthChecks } from './health.js';
 import type { HttpHooks } from '../http/txn-hooks.js';
+import { Diagnostics } from '../core/diag.js';
+import { compileProxyRules, createHttpHooks, newEvalEnv, type CompiledRules } from '../rules/index.js';
 
 export interface RuntimeOptions {
   /** Called for messages about the running proxies (server state changes, resolution...). */
@@ -35,6 +37,7 @@ export class Runtime {
   constructor(
     readonly config: Config,
     readonly options: RuntimeOptions = {},
+    rules?: CompiledRules,
   ) {
     this.global = new ConnectionLimiter(config.global.maxconn ?? 0);
     let id = 1;
@@ -47,6 +50,8 @@ export class Runtime {
     for (const p of config.proxies) {
       if (hasFrontend(p) && p.kind !== 'defaults' && p.kind !== 'backend') this.frontends.push(new FrontendRuntime(p, ids.get(p)!, this.global, this.backends, engine));
     }
+    // Rules are normally compiled by loadConfig (and reported there); compile here for direct use.
+    this.httpHooks = createHttpHooks(rules ?? compileProxyRules(config, new Diagnostics()), newEvalEnv(new Map(), this));
   }
 
   private serve(fe: FrontendRuntime, socket: Socket, listener: Listener, done: () => void): void {

@@ -6,6 +6,7 @@ import type { HttpRequestHead, HttpResponseHead } from '../http/message.js';
 import type { Sample } from './types.js';
 import type { Userlist } from './userlist.js';
 import { TxnCache } from './txn-cache.js';
+import type { StickFetchContext } from '../persist/stick-fetch.js';
 
 export interface ConnectionInfo {
   /** Client address as the socket layer gives it ("127.0.0.1", "::1", "::ffff:10.0.0.1"). */
@@ -67,6 +68,8 @@ export interface SampleContext {
   waitEnd?: boolean;
   /** Parsed pieces of `req`/`res` computed once per transaction; see TxnCache. */
   cache: TxnCache;
+  /** Stick tables and this stream's tracked counters, for the sc_, src_ and table_ fetches. */
+  stick?: () => StickFetchContext;
 }
 
 /** A plain VarStore: proc variables are shared (pass the same map), the others live with the store. */

@@ -3,3 +3,4 @@ import './internal.js';
 import './l4.js';
 import './payload.js';
 import './http.js';
+import './stick.js';
