@@ -54,9 +54,11 @@ describe.skipIf(!canRun || !hasKeepalived)('VRRP interop with keepalived 2.2', (
 
       // 1. keepalived (150) wins the election; portico (100) accepts its adverts and stays backup.
       let kd = keepalived(`${tag}-k150`, conf(k, p, 150));
-      const pd = portico(`${tag}-p100`, conf(p, k, 100));
+      let pd: Proc | undefined;
       try {
         expect(await waitFor(() => lan.hasAddress(k, s.vip), 9000)).toBe(true);
+        pd = portico(`${tag}-p100`, conf(p, k, 100));
+        expect(await pd.waitOutput(/Entering BACKUP STATE \(init\)/, 5000)).toBe(true);
         await sleep(4500); // longer than portico's master down interval
         expect(lan.hasAddress(p, s.vip)).toBe(false);
         expect(pd.output).not.toMatch(/dropped packet/);
@@ -67,7 +69,7 @@ describe.skipIf(!canRun || !hasKeepalived)('VRRP interop with keepalived 2.2', (
         await stop(kd);
         expect(await waitFor(() => lan.hasAddress(p, s.vip), 3000, 10)).toBe(true);
         figures.push(`${s.mode}: keepalived SIGTERM → portico master ${Date.now() - t0} ms`);
-        expect(pd.output).toMatch(/Backup received priority 0 advertisement/);
+        expect(await pd.waitOutput(/Backup received priority 0 advertisement/, 3000)).toBe(true);
 
         // 3. keepalived (50) comes back under the portico master and stays backup.
         kd = keepalived(`${tag}-k50`, conf(k, p, 50));
@@ -83,9 +85,9 @@ describe.skipIf(!canRun || !hasKeepalived)('VRRP interop with keepalived 2.2', (
         expect(await waitFor(() => lan.hasAddress(k, s.vip), 3000, 10)).toBe(true);
         figures.push(`${s.mode}: portico SIGTERM → keepalived master ${Date.now() - t0} ms`);
         expect(lan.hasAddress(p, s.vip)).toBe(false);
-        expect(kd.output).toMatch(/Backup received priority 0 advertisement/);
+        expect(await kd.waitOutput(/Backup received priority 0 advertisement/, 3000)).toBe(true);
       } finally {
-        for (const x of [kd, pd]) if (x.child.exitCode === null && x.child.signalCode === null) await stop(x);
+        for (const x of [kd, pd]) if (x && x.child.exitCode === null && x.child.signalCode === null) await stop(x);
       }
     }, 60_000);
   }

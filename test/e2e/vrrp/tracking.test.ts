@@ -71,15 +71,15 @@ describe.skipIf(!canRun)('VRRP tracking, preemption and packet checks between po
       expect(lan.hasAddress(a, vip)).toBe(true);
       expect(lan.hasAddress(b, vip)).toBe(false);
       expect(pA.output).not.toMatch(/Entering BACKUP STATE\n/);
-      expect(pA.output).toMatch(/dropped packet: invalid TTL 64 from 10\.202\.0\.3, expected 255 \[ttl: 1\]/);
-      expect(pA.output).toMatch(/dropped packet: received an invalid passwd from 10\.202\.0\.3 \[auth: 1\]/);
-      expect(pA.output).toMatch(/dropped packet: invalid checksum \(from 10\.202\.0\.3\) \[checksum: 1\]/);
-      expect(pA.output).toMatch(/ignoring VRRP packet from 10\.202\.0\.3 for VRID 62 \(no instance\)/);
-      expect(pB.output).toMatch(/\[ttl: 1\]/);
+      expect(await pA.waitOutput(/dropped packet: invalid TTL 64 from 10\.202\.0\.3, expected 255 \[ttl: 1\]/, 3000)).toBe(true);
+      expect(await pA.waitOutput(/dropped packet: received an invalid passwd from 10\.202\.0\.3 \[auth: 1\]/, 3000)).toBe(true);
+      expect(await pA.waitOutput(/dropped packet: invalid checksum \(from 10\.202\.0\.3\) \[checksum: 1\]/, 3000)).toBe(true);
+      expect(await pA.waitOutput(/ignoring VRRP packet from 10\.202\.0\.3 for VRID 62 \(no instance\)/, 3000)).toBe(true);
+      expect(await pB.waitOutput(/\[ttl: 1\]/, 3000)).toBe(true);
       // The control: the same adverts, well formed, do take mastership away from A.
       await forge({});
       expect(await waitFor(() => !lan.hasAddress(a, vip), 2000)).toBe(true);
-      expect(pA.output).toMatch(/Master received advert from 10\.202\.0\.3 with higher priority 254, ours 150/);
+      expect(await pA.waitOutput(/Master received advert from 10\.202\.0\.3 with higher priority 254, ours 150/, 3000)).toBe(true);
       expect(lan.hasAddress(b, vip)).toBe(false);
       // Once the forger is silent, A (the best real router) takes over again.
       expect(await waitFor(() => lan.hasAddress(a, vip), 6000)).toBe(true);
@@ -108,11 +108,11 @@ describe.skipIf(!canRun)('VRRP tracking, preemption and packet checks between po
       expect(await waitFor(() => lan.hasAddress(b, vip), 6000)).toBe(true);
       figures.push(`track_script weight handover ${Date.now() - t0} ms`);
       expect(await waitFor(() => !lan.hasAddress(a, vip), 2000)).toBe(true);
-      expect(pA.output).toMatch(/VRRP_Script\(chk_weight\) failed \(exited with status 1\)/);
-      expect(pA.output).toMatch(/\(VI_1\) Changing effective priority from 150 to 90/);
+      expect(await pA.waitOutput(/VRRP_Script\(chk_weight\) failed \(exited with status 1\)/, 3000)).toBe(true);
+      expect(await pA.waitOutput(/\(VI_1\) Changing effective priority from 150 to 90/, 3000)).toBe(true);
       writeFileSync(okW, '');
       expect(await waitFor(() => lan.hasAddress(a, vip), 6000)).toBe(true);
-      expect(pA.output).toMatch(/VRRP_Script\(chk_weight\) succeeded/);
+      expect(await pA.waitOutput(/VRRP_Script\(chk_weight\) succeeded/, 3000)).toBe(true);
       expect(await waitFor(() => !lan.hasAddress(b, vip), 2000)).toBe(true);
       await sleep(500);
       // FAULT: A gives up with a priority-0 advert, so B needs only its skew time.
@@ -120,7 +120,7 @@ describe.skipIf(!canRun)('VRRP tracking, preemption and packet checks between po
       rmSync(okF);
       expect(await waitFor(() => lan.hasAddress(b, vip), 3000)).toBe(true);
       figures.push(`FAULT handover ${Date.now() - t0} ms (script interval 0.2 s)`);
-      expect(pA.output).toMatch(/Entering FAULT STATE \(tracked script chk_fault failed\)/);
+      expect(await pA.waitOutput(/Entering FAULT STATE \(tracked script chk_fault failed\)/, 3000)).toBe(true);
       expect(lan.hasAddress(a, vip)).toBe(false);
       writeFileSync(okF, '');
       expect(await waitFor(() => lan.hasAddress(a, vip), 6000)).toBe(true);
