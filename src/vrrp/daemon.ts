@@ -9,6 +9,7 @@ import { InstanceRuntime } from './instance.js';
 import type { VrrpLog } from './log.js';
 import { lookupUser, ScriptTracker } from './scripts.js';
 import { openChannel, type VrrpChannel } from './socket.js';
+import type { VrrpState } from './state.js';
 
 interface Link {
   channel: VrrpChannel;
@@ -93,10 +94,23 @@ export class VrrpDaemon {
       return;
     }
     const link = this.link(ifname);
-    const inst = new InstanceRuntime(vi, { channel: link.channel, log: this.log, global: config.global, primaryIp, trackers: this.trackers, group: groupOf(config, vi.name) });
+    const inst = new InstanceRuntime(vi, {
+      channel: link.channel, log: this.log, global: config.global, primaryIp, trackers: this.trackers, group: groupOf(config, vi.name),
+      onTransition: (member, to) => this.syncGroup(member, to),
+    });
     link.byVrid.set(vi.vrid!, inst);
     this.instances.set(vi.name, inst);
     inst.start();
+  }
+
+  /** keepalived's vrrp_sync_group: the other members follow a member's own state change. */
+  private syncGroup(member: InstanceRuntime, to: VrrpState): void {
+    const g = this.config?.syncGroups.find((x) => x.members.includes(member.name));
+    if (!g) return;
+    for (const name of g.members) {
+      const other = this.instances.get(name);
+      if (other && other !== member) other.follow(to);
+    }
   }
 
   /** Applies a new configuration: kept instances keep their state, removed ones stop, new ones start. */

@@ -23,6 +23,8 @@ export interface InstanceDeps {
   trackers: Map<string, ScriptTracker>;
   /** The sync group this instance belongs to, for its notify scripts. */
   group?: { name: string; notify: Notify };
+  /** Told of every state change the instance made on its own (not one forced by its sync group). */
+  onTransition?: (inst: InstanceRuntime, to: VrrpState) => void;
 }
 
 /** Whether a network interface is usable, from /sys (lo reports "unknown"). */
@@ -49,6 +51,10 @@ export class InstanceRuntime {
   private ops: Promise<void> = Promise.resolve();
   private downInterfaces = new Set<string>();
   private fault = false;
+  /** In FAULT because another member of the sync group is. */
+  private groupFault = false;
+  /** Set while following the sync group, so that following is not reported back to it. */
+  private following = false;
   private running = false;
   private readonly onScriptChange = (): void => this.retrack('script');
 
@@ -156,7 +162,7 @@ export class InstanceRuntime {
     }
     if (reason === undefined && this.fault) {
       this.fault = false;
-      this.apply(this.machine.setFault(false, now, 'tracking recovered'));
+      if (!this.groupFault) this.apply(this.machine.setFault(false, now, 'tracking recovered'));
     }
   }
 
@@ -271,6 +277,27 @@ export class InstanceRuntime {
       });
     }
     this.notify(to);
+    if (!this.following && to !== 'INIT') this.deps.onTransition?.(this, to);
+  }
+
+  /** Another member of our vrrp_sync_group changed state on its own: move with it. */
+  follow(to: VrrpState): void {
+    if (!this.running) return;
+    const now = this.now();
+    this.following = true;
+    try {
+      if (to === 'FAULT') {
+        this.groupFault = true;
+        this.apply(this.machine.setFault(true, now, `sync group ${this.deps.group?.name} member in FAULT`));
+      } else if (this.groupFault) {
+        this.groupFault = false;
+        if (!this.fault) this.apply(this.machine.setFault(false, now, `sync group ${this.deps.group?.name} recovered`));
+      } else if (to === 'MASTER' || to === 'BACKUP') {
+        this.apply(this.machine.follow(to, now, `sync group ${this.deps.group?.name} member went ${to}`));
+      }
+    } finally {
+      this.following = false;
+    }
   }
 
   private async garp(): Promise<void> {

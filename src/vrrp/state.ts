@@ -152,6 +152,16 @@ export class VrrpMachine {
     return this.becomeBackup(now, reason);
   }
 
+  /**
+   * A vrrp_sync_group member changed state: follow it (keepalived's sync groups move together).
+   * Only BACKUP ⇄ MASTER are forced here; FAULT goes through setFault.
+   */
+  follow(to: 'MASTER' | 'BACKUP', now: number, reason: string): Action[] {
+    if (to === 'MASTER' && this.state === 'BACKUP') return this.becomeMaster(now, reason);
+    if (to === 'BACKUP' && this.state === 'MASTER') return this.becomeBackup(now, reason);
+    return [];
+  }
+
   private becomeMaster(now: number, reason: string): Action[] {
     this.preemptAt = undefined;
     this.deadline = now + this.opts.advertIntervalMs;

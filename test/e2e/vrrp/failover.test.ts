@@ -113,3 +113,39 @@ function readIf(path: string): string {
 function lastState(log: string): string | undefined {
   return [...log.matchAll(/Entering (\w+) STATE/g)].at(-1)?.[1];
 }
+
+describe.skipIf(!canRun)('VRRP sync group: members move together', () => {
+  let lan: Lan;
+  beforeAll(async () => {
+    await ensureBuilt();
+    lan = new Lan(2, 204);
+  }, 200_000);
+  afterAll(() => lan?.destroy());
+
+  it('a FAULT in one member takes the whole group (both VIPs) to the peer, and back', async () => {
+    const [a, b] = lan.hosts as [Host, Host];
+    const ok = `${lan.dir}/ok`;
+    sh(['touch', ok]);
+    const group = (withScript: boolean, prio: number, h: Host): string =>
+      (withScript ? `vrrp_script chk {\n  script "test -f ${ok}"\n  interval 0.2\n  weight 0\n}\n` : '') +
+      'vrrp_sync_group G {\n  group {\n    VI_A\n    VI_B\n  }\n}\n' +
+      instanceConf({ name: 'VI_A', ifname: h.ifname, vrid: 81, priority: prio, vip: '10.204.0.81' }) +
+      instanceConf({ name: 'VI_B', ifname: h.ifname, vrid: 82, priority: prio, vip: '10.204.0.82', extra: withScript ? '  track_script {\n    chk\n  }\n' : '' });
+    const pA = lan.spawn(a, ['node', RUNNER, '-f', lan.file('sa.conf', group(true, 150, a))]);
+    const pB = lan.spawn(b, ['node', RUNNER, '-f', lan.file('sb.conf', group(false, 100, b))]);
+    const both = (h: Host): boolean => lan.hasAddress(h, '10.204.0.81') && lan.hasAddress(h, '10.204.0.82');
+    const none = (h: Host): boolean => !lan.hasAddress(h, '10.204.0.81') && !lan.hasAddress(h, '10.204.0.82');
+    try {
+      expect(await waitFor(() => both(a) && none(b), 9000)).toBe(true);
+      sh(['rm', ok]);
+      expect(await waitFor(() => both(b) && none(a), 3000)).toBe(true);
+      expect(await pA.waitOutput(/\(VI_B\) Entering FAULT STATE \(tracked script chk failed\)/, 3000)).toBe(true);
+      expect(await pA.waitOutput(/\(VI_A\) Entering FAULT STATE \(sync group G member in FAULT\)/, 3000)).toBe(true);
+      sh(['touch', ok]);
+      expect(await waitFor(() => both(a) && none(b), 9000)).toBe(true);
+    } finally {
+      for (const p of [pA, pB]) p.signal('SIGTERM');
+      await Promise.all([pA.exited, pB.exited]);
+    }
+  }, 40_000);
+});

@@ -205,6 +205,20 @@ describe('VRRP state machine transitions', () => {
     expect(sends(b.setFault(true, 10, 'x'))).toEqual([]);
   });
 
+  it('follows its sync group between BACKUP and MASTER only', () => {
+    const m = machine();
+    m.start(0);
+    const a = m.follow('MASTER', 100, 'group');
+    expect(sends(a)).toEqual([100]);
+    expect(moves(a)).toEqual(['MASTER']);
+    expect(m.follow('MASTER', 200, 'group')).toEqual([]);
+    expect(moves(m.follow('BACKUP', 300, 'group'))).toEqual(['BACKUP']);
+    expect(m.deadline).toBe(300 + 3609);
+    m.setFault(true, 400, 'x');
+    expect(m.follow('MASTER', 500, 'group')).toEqual([]);
+    expect(m.state).toBe('FAULT');
+  });
+
   it('two machines wired together elect the higher priority and fail over (simulation)', () => {
     const a = machine({ priority: 150, primaryIp: '10.0.0.1' });
     const b = machine({ priority: 100, primaryIp: '10.0.0.2' });
