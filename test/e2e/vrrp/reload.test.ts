@@ -31,6 +31,8 @@ describe.skipIf(!canRun)('VRRP sidecar reload (SIGHUP)', () => {
       expect(await waitFor(() => lan.hasAddress(b, '10.205.0.91') && !lan.hasAddress(a, '10.205.0.91'), 7000)).toBe(true);
       expect(await pB.waitOutput(/Reloaded configuration: 1 instance/, 3000)).toBe(true);
       const changes = (): number => pB.output.match(/Entering \w+ STATE/g)?.length ?? 0;
+      const lastState = (): string | undefined => [...pB.output.matchAll(/Entering (\w+) STATE/g)].at(-1)?.[1];
+      expect(await waitFor(() => lastState() === 'MASTER', 3000)).toBe(true);
       const settled = changes();
 
       // A new VIP list on both: the master swaps addresses without an election.
@@ -50,6 +52,7 @@ describe.skipIf(!canRun)('VRRP sidecar reload (SIGHUP)', () => {
       expect(pB.child.exitCode).toBe(null);
       // B stayed master through both reloads.
       expect(changes()).toBe(settled);
+      expect(lastState()).toBe('MASTER');
     } finally {
       await stopAll(pA, pB);
     }
