@@ -38,6 +38,8 @@ function isMonitorUri(monitor: string, uri: string): boolean {
   return monitor.startsWith('/') && pathq(splitTarget(uri)) === monitor;
 }
 
+const FORWARD = { kind: 'forward' } as const;
+
 export function createHttpHooks(compiled: CompiledRules, env: EvalEnv): HttpHooks {
   if (env.userlists.size === 0) for (const [k, v] of compiled.userlists) env.userlists.set(k, v);
   const of = (p: { config: CompiledProxy['proxy'] } | undefined) => (p ? compiled.byProxy.get(p.config) : undefined);
@@ -128,11 +130,27 @@ export function createHttpHooks(compiled: CompiledRules, env: EvalEnv): HttpHook
     return replyVerdict(txn, o.reply, o.termination, o.delayMs);
   }
 
+  // Fast paths: most transactions meet proxies with nothing to evaluate; they must not pay for an
+  // evaluation context (measured: a third of the CPU per request on a rule-less proxy).
+  const quietRequest = new Set<CompiledProxy>();
+  const quietBackend = new Set<CompiledProxy>();
+  const quietResponse = new Set<CompiledProxy>();
+  for (const p of compiled.byProxy.values()) {
+    if (p.monitorUri === undefined && p.rules['http-request'].length === 0 && p.useBackends.every((u) => !u.cond && !u.format)) quietRequest.add(p);
+    if (p.rules['http-request'].length === 0 && p.useServers.length === 0) quietBackend.add(p);
+    if (p.rules['http-response'].length === 0 && p.rules['http-after-response'].length === 0) quietResponse.add(p);
+  }
+
   return {
     request(txn) {
       const feRt = txn.session.fe;
       const fe = of(feRt);
       if (!fe) return { kind: 'forward', backend: staticBackend(txn) };
+      if (quietRequest.has(fe)) {
+        const beRt = staticBackend(txn);
+        const be = beRt && compiled.byProxy.get(beRt.config);
+        if (!beRt || !be || be === fe || quietBackend.has(be)) return { kind: 'forward', backend: beRt };
+      }
       const st = state(txn, fe, feRt);
 
       if (fe.monitorUri !== undefined && isMonitorUri(fe.monitorUri, st.req.uri)) {
@@ -167,6 +185,7 @@ export function createHttpHooks(compiled: CompiledRules, env: EvalEnv): HttpHook
       const res = txn.res?.head;
       if (!fe || !res) return { kind: 'forward' };
       const be = backendOf(txn, fe);
+      if (quietResponse.has(fe) && (!be || quietResponse.has(be))) return FORWARD;
       const st = state(txn, fe, feRt);
       st.res = res;
       st.sample.res = res;
