@@ -5,7 +5,7 @@
 import { unlinkSync, writeFileSync } from 'node:fs';
 import { formatDiagnostic } from '../core/diag.js';
 import { VrrpDaemon } from './daemon.js';
-import { stderrLog } from './log.js';
+import { createLog } from './log.js';
 import { parseKeepalivedFile } from './parser.js';
 
 export const DEFAULT_CONFIG = '/etc/keepalived/keepalived.conf';
@@ -19,7 +19,8 @@ const USAGE = `Usage: portico vrrp [options]
   -n, --dont-fork         accepted: the sidecar always runs in the foreground
   -l, --log-console       accepted: logs always go to stderr
   -P, --vrrp              accepted: only VRRP is implemented
-  -S, --log-facility N    accepted (syslog is not written; use your service manager's log)
+  -S, --log-facility N    also log to syslog with facility localN (0-7), through logger(1)
+      --syslog-socket PATH  syslog socket other than /dev/log (with -S)
   -h, --help              this help
 `;
 
@@ -28,6 +29,8 @@ interface Options {
   test: boolean;
   pidFiles: string[];
   detail: boolean;
+  facility?: number;
+  syslogSocket?: string;
 }
 
 function parseArgs(argv: string[]): Options | { error: string } | 'help' {
@@ -62,10 +65,21 @@ function parseArgs(argv: string[]): Options | { error: string } | 'help' {
       case '--checkers_pid':
       case '-b':
       case '--bfd_pid':
-      case '-S':
-      case '--log-facility':
         if (value() === undefined) return { error: `${a} needs a value` };
         break;
+      case '-S':
+      case '--log-facility': {
+        const v = value();
+        if (v === undefined || !/^[0-7]$/.test(v)) return { error: `${a} needs a facility number from 0 to 7 (local0..local7)` };
+        o.facility = Number(v);
+        break;
+      }
+      case '--syslog-socket': {
+        const v = value();
+        if (v === undefined) return { error: `${a} needs a path` };
+        o.syslogSocket = v;
+        break;
+      }
       case '-t':
       case '--config-test':
         o.test = true;
@@ -105,7 +119,10 @@ export async function vrrpMain(argv: string[]): Promise<number> {
     process.stderr.write(`portico vrrp: ${parsed.error}\n${USAGE}`);
     return 2;
   }
-  const log = stderrLog(parsed.detail);
+  const log = createLog({
+    detail: parsed.detail,
+    ...(parsed.facility !== undefined ? { syslog: { facility: parsed.facility, ...(parsed.syslogSocket ? { socket: parsed.syslogSocket } : {}) } } : {}),
+  });
   const load = () => {
     const { config, diag } = parseKeepalivedFile(parsed.file);
     for (const d of diag.list) process.stderr.write(`${formatDiagnostic(d, process.pid, 'vrrp')}\n`);
@@ -114,10 +131,12 @@ export async function vrrpMain(argv: string[]): Promise<number> {
   const config = load();
   if (parsed.test) {
     if (config) process.stderr.write(`Configuration file ${parsed.file} is valid\n`);
+    log.close();
     return config ? 0 : 1;
   }
   if (!config) {
     log.error(`Fatal errors in ${parsed.file}: not starting`);
+    log.close();
     return 1;
   }
   log.info(`Starting portico VRRP sidecar (keepalived-compatible) with ${parsed.file}`);
@@ -127,6 +146,7 @@ export async function vrrpMain(argv: string[]): Promise<number> {
   } catch (e) {
     log.error((e as Error).message);
     await daemon.stop().catch(() => {});
+    log.close();
     return 1;
   }
   for (const f of parsed.pidFiles) {
@@ -170,6 +190,7 @@ export async function vrrpMain(argv: string[]): Promise<number> {
       process.off('SIGTERM', term);
       process.off('SIGINT', int);
       log.info('Stopped');
+      log.close();
       resolve(0);
     };
     const term = onStop('SIGTERM');

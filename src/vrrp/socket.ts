@@ -68,7 +68,13 @@ export interface VrrpChannel {
 export function openChannel(ifname: string, onPacket: PacketHandler, onError: (e: Error) => void): VrrpChannel {
   const raw = loadRawSocket();
   const ifindex = interfaceIndex(ifname);
-  const sock = raw.createSocket({ protocol: VRRP_PROTOCOL, bufferSize: 2048 });
+  let sock: RawSocket;
+  try {
+    sock = raw.createSocket({ protocol: VRRP_PROTOCOL, bufferSize: 2048 });
+  } catch (e) {
+    const why = (e as Error).message;
+    throw new Error(`cannot open a raw IP protocol 112 socket: ${why}${/not permitted/i.test(why) ? ' (the VRRP sidecar needs root, or CAP_NET_RAW and CAP_NET_ADMIN)' : ''}`);
+  }
   let closed = false;
   try {
     const dev = Buffer.from(`${ifname}\0`);
