@@ -27,6 +27,7 @@ function complete(config: Config, diags: Diagnostics): Loaded {
   if (diags.alerts > 0) return { config, diags, ok: false };
   finalizeConfig(config, diags);
   if (diags.alerts > 0) return { config, diags, ok: false };
+  // `rules` is returned even with alerts, so that callers (and tests) can tell the stages apart.
   const rules = compileProxyRules(config, diags);
   return { config, diags, ok: diags.alerts === 0, rules };
 }

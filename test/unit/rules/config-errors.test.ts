@@ -5,11 +5,16 @@ import { Diagnostics } from '../../../src/core/diag.js';
 import { compileProxyRules } from '../../../src/rules/index.js';
 import { CFG_FILE, HEAD } from './helpers.js';
 
-/** Line 8 of the config is `line`; returns the diagnostics of compiling the rules. */
+/**
+ * Line 8 of the config is `line`; returns the diagnostics of compiling the rules. loadConfigText
+ * compiles them already (so that `portico -c` reports rule errors); only messages from the rules
+ * stage are returned, and the parse and finalize stages must have been clean.
+ */
 function check(line: string, extra = ''): Diagnostics {
   const text = `${HEAD}frontend fe\n  bind 127.0.0.1:8080\n${line}\n  default_backend be\nbackend be\n  server s1 127.0.0.1:9\n${extra}`;
   const loaded = loadConfigText(text, CFG_FILE);
-  if (!loaded.ok) throw new Error(loaded.diags.list.map((d) => d.message).join('\n'));
+  if (!loaded.rules) throw new Error(loaded.diags.list.map((d) => d.message).join('\n'));
+  // Rules compile the same way again: the same messages, from the rules stage alone.
   const diags = new Diagnostics();
   compileProxyRules(loaded.config, diags);
   return diags;
