@@ -192,6 +192,9 @@ export class InstanceRuntime {
     this.received++;
     const before = this.machine.state;
     if (adv.priority === 0 && before === 'BACKUP') this.deps.log.info(`(${this.name}) Backup received priority 0 advertisement`);
+    if (before === 'BACKUP' && !this.cfg.nopreempt && adv.priority !== 0 && adv.priority < this.machine.priority) {
+      this.deps.log.info(`(${this.name}) received lower priority (${adv.priority}) advert from ${ip.src} - discarding`);
+    }
     if (before === 'MASTER' && adv.priority > this.machine.priority) {
       this.deps.log.info(`(${this.name}) Master received advert from ${ip.src} with higher priority ${adv.priority}, ours ${this.machine.priority}`);
     }
