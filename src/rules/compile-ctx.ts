@@ -24,6 +24,8 @@ export interface ProxyEnv {
   refs: ConfigRefs;
   /** Errorfiles of an http-errors section by status, or undefined when there is no such section. */
   httpErrors(name: string): Map<number, HttpReply> | undefined;
+  /** Stick tables named by track-sc rules, checked once every table is known. */
+  tableRefs?: { table: string; by: string }[];
 }
 
 export class CompileCtx {

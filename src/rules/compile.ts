@@ -21,6 +21,8 @@ import { loadErrorFile, type HttpReply } from './reply.js';
 import { ACTIONS } from './actions/index.js';
 import { compileRedirect, redirectAction } from './actions/final-actions.js';
 import type { Rule, RuleSet, Where } from './types.js';
+import { compileStickRules, type ProxyStick } from './stick-rules.js';
+import { checkStickRuleRefs, checkStickTables, checkTrackRefs } from './stick-check.js';
 
 export interface UseBackendRule {
   /** Static name, or a log-format producing the name. */
@@ -51,12 +53,16 @@ export interface CompiledProxy {
   monitorUri?: string;
   monitorFail: Condition[];
   errors: ErrorPages;
+  /** `stick on/match/store-*` rules (backends and listens that have some). */
+  stick?: ProxyStick;
 }
 
 export interface CompiledRules {
   byProxy: Map<Proxy, CompiledProxy>;
   byName: Map<string, CompiledProxy>;
   userlists: Map<string, Userlist>;
+  /** Stick rules of every proxy that has some, HTTP or TCP (the TCP engine reads them here). */
+  stick: Map<Proxy, ProxyStick>;
 }
 
 const SETS: RuleSet[] = ['http-request', 'http-response', 'http-after-response'];
@@ -103,17 +109,40 @@ export function compileProxyRules(config: Config, diags: Diagnostics): CompiledR
     hasServer: (b, s) => byName.get(b)?.servers.some((x) => x.name === s) === true,
     userlist: (n) => userlists.get(n),
   };
-  const out: CompiledRules = { byProxy: new Map(), byName: new Map(), userlists };
+  const out: CompiledRules = { byProxy: new Map(), byName: new Map(), userlists, stick: new Map() };
   // Rules inherited from a defaults section are compiled with each proxy: report each problem once.
   const seen = new Set<string>();
   const local = dedupe(diags, seen);
+  const tables = checkStickTables(config, local);
+  const tableRefs = new Map<Proxy, { table: string; by: string }[]>();
   for (const p of config.proxies) {
-    if (p.kind === 'defaults' || p.disabled || modeOf(p) !== 'http') continue;
-    const c = compileProxy(p, { maps, refs, diags: local, httpErrors: (n) => sections.get(n) });
+    if (p.kind === 'defaults' || p.disabled) continue;
+    const refsOf: { table: string; by: string }[] = [];
+    tableRefs.set(p, refsOf);
+    const shared: Shared = { maps, refs, diags: local, httpErrors: (n) => sections.get(n), tableRefs: refsOf };
+    if (modeOf(p) !== 'http') {
+      const stick = compileTcpStick(p, shared);
+      if (stick) out.stick.set(p, stick);
+      continue;
+    }
+    const c = compileProxy(p, shared);
     out.byProxy.set(p, c);
     out.byName.set(p.name, c);
+    if (c.stick) out.stick.set(p, c.stick);
   }
+  // Table references are checked once every proxy is known, as HAProxy does after parsing.
+  for (const [p, list] of tableRefs) checkTrackRefs(p.name, list, tables, local);
+  for (const [p, st] of out.stick) checkStickRuleRefs(p.name, [...st.request, ...st.response].map((r) => r.table), tables, local);
   return out;
+}
+
+/** Stick rules of a TCP proxy, with its ACLs (its other rules belong to the TCP engine). */
+function compileTcpStick(p: Proxy, shared: Shared): ProxyStick | undefined {
+  if (!p.misc.some((l) => l.args[0] === 'stick')) return undefined;
+  const acls = new AclTable();
+  for (const line of p.acls) compileAcl(line.args, line.where, acls, shared.diags, dirOf(line.where.file), { refs: shared.refs, maps: shared.maps });
+  const env: ProxyEnv = { kind: p.kind, name: p.name, acls, diags: shared.diags, maps: shared.maps, refs: shared.refs, httpErrors: shared.httpErrors };
+  return compileStickRules(p, env, 'tcp');
 }
 
 /** A Diagnostics facade that drops repeats (same level, place and text, whatever proxy inherited the line). */
@@ -139,12 +168,23 @@ interface Shared {
   refs: ConfigRefs;
   diags: Diagnostics;
   httpErrors(name: string): Map<number, HttpReply> | undefined;
+  /** Where track-sc rules record the tables they name. */
+  tableRefs?: { table: string; by: string }[];
 }
 
 export function compileProxy(p: Proxy, shared: Shared): CompiledProxy {
   const acls = new AclTable();
   for (const line of p.acls) compileAcl(line.args, line.where, acls, shared.diags, dirOf(line.where.file), { refs: shared.refs, maps: shared.maps });
-  const env: ProxyEnv = { kind: p.kind, name: p.name, acls, diags: shared.diags, maps: shared.maps, refs: shared.refs, httpErrors: shared.httpErrors };
+  const env: ProxyEnv = {
+    kind: p.kind,
+    name: p.name,
+    acls,
+    diags: shared.diags,
+    maps: shared.maps,
+    refs: shared.refs,
+    httpErrors: shared.httpErrors,
+    ...(shared.tableRefs ? { tableRefs: shared.tableRefs } : {}),
+  };
 
   const rules = {} as Record<RuleSet, Rule[]>;
   for (const set of SETS) {
@@ -198,11 +238,14 @@ export function compileProxy(p: Proxy, shared: Shared): CompiledProxy {
     if (c) monitorFail.push(c);
   }
 
+  const stick = compileStickRules(p, env, 'http');
+
   return {
     proxy: p,
     name: p.name,
     acls,
     rules,
+    ...(stick ? { stick } : {}),
     useBackends,
     useServers,
     forcePersist,

@@ -84,6 +84,7 @@ export function txnEval(txn: HttpTxn, env: EvalEnv): TxnEval {
     vars: new Vars(env.procVars, sess),
     ...(env.proxies ? { proxies: env.proxies } : {}),
     userlists: env.userlists,
+    ...(s.stick ? { stick: s.stick.fetch } : {}),
   });
   const ev: TxnEval = { sample, lf: { sample, mode: 'value', variable: (name) => txnVariable(txn, name) }, req };
   txn.scratch['eval'] = ev;

@@ -22,6 +22,7 @@ import { serializeReply, type HttpReply } from './reply.js';
 import { txnState } from './state.js';
 import { splitTarget, pathq } from './uri.js';
 import type { Outcome, RunState } from './types.js';
+import { stickOnRequest, stickOnResponse } from './stick-hooks.js';
 
 /** Compiles the configuration's rules and returns the hooks; alerts go to `diags`. */
 export function buildHttpHooks(rt: Runtime, diags: Diagnostics = new Diagnostics()): HttpHooks {
@@ -123,6 +124,7 @@ export function createHttpHooks(compiled: CompiledRules, env: EvalEnv): HttpHook
   /** Turns a final outcome of request rules into a verdict; undefined to go on. */
   function requestOutcome(txn: HttpTxn, o: Outcome, backend: BackendRuntime | undefined): RequestVerdict | undefined {
     if (!o || o.kind === 'allow') return undefined;
+    if (o.kind === 'reply' && o.clientError) txn.session.stick?.trackers.httpError(Date.now());
     if (o.kind === 'service') {
       txnState(txn).service = o.service;
       return { kind: 'forward', backend, service: o.service };
@@ -140,6 +142,10 @@ export function createHttpHooks(compiled: CompiledRules, env: EvalEnv): HttpHook
     if (p.rules['http-request'].length === 0 && p.useServers.length === 0) quietBackend.add(p);
     if (p.rules['http-response'].length === 0 && p.rules['http-after-response'].length === 0) quietResponse.add(p);
   }
+  // Stick rules run at the backend's request and response points.
+  for (const p of compiled.byProxy.values()) {
+    if (p.stick) quietRequest.delete(p), quietBackend.delete(p), quietResponse.delete(p);
+  }
 
   return {
     request(txn) {
@@ -152,6 +158,7 @@ export function createHttpHooks(compiled: CompiledRules, env: EvalEnv): HttpHook
         if (!beRt || !be || be === fe || quietBackend.has(be)) return { kind: 'forward', backend: beRt };
       }
       const st = state(txn, fe, feRt);
+      txn.session.stick?.proxy(fe.name);
 
       if (fe.monitorUri !== undefined && isMonitorUri(fe.monitorUri, st.req.uri)) {
         txnState(txn).monitor = true;
@@ -170,12 +177,13 @@ export function createHttpHooks(compiled: CompiledRules, env: EvalEnv): HttpHook
         st.sample.backend = { name: beRt.name, id: beRt.id };
         if (be) {
           st.proxy = { name: be.name, tarpitMs: beRt.timeouts.tarpit };
+          txn.session.stick?.proxy(be.name);
           st.errors = be.errors.over(fe.errors);
           const bv = requestOutcome(txn, runRules(be.rules['http-request'], st), beRt);
           if (bv) return bv;
         }
       }
-      const server = be ? useServer(be, beRt, st) : undefined;
+      const server = be ? stickOnRequest(txn, be, beRt, st.sample, useServer(be, beRt, st)) : undefined;
       return { kind: 'forward', backend: beRt, ...(server ? { server } : {}) };
     },
 
@@ -191,6 +199,7 @@ export function createHttpHooks(compiled: CompiledRules, env: EvalEnv): HttpHook
       st.sample.res = res;
       st.sample.inResponse = true;
       st.sample.cache.invalidate();
+      stickOnResponse(txn, of(txn.backend), st.sample);
       for (const [p, rtp] of [[be, txn.backend], [fe, feRt]] as const) {
         if (!p || !rtp || p.rules['http-response'].length === 0) continue;
         st.proxy = { name: p.name, tarpitMs: rtp.timeouts.tarpit };

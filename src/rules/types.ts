@@ -40,8 +40,8 @@ export type Outcome =
   | undefined
   /** `allow`: stop this rule set, go on with processing */
   | { kind: 'allow' }
-  /** final: answer with `reply` (after `delayMs` for tarpit) */
-  | { kind: 'reply'; reply: HttpReply; termination: string; delayMs?: number }
+  /** final: answer with `reply` (after `delayMs` for tarpit); `clientError` counts in http_err_cnt (deny, tarpit, auth) */
+  | { kind: 'reply'; reply: HttpReply; termination: string; delayMs?: number; clientError?: boolean }
   /** `use-service`: hand the request to a built-in service */
   | { kind: 'service'; service: string };
 

@@ -17,6 +17,7 @@ import { startHealthChecks } from './health.js';
 import type { HttpHooks } from '../http/txn-hooks.js';
 import { Diagnostics } from '../core/diag.js';
 import { compileProxyRules, createHttpHooks, newEvalEnv, type CompiledRules } from '../rules/index.js';
+import { StickTables } from './stick.js';
 
 export interface RuntimeOptions {
   /** Called for messages about the running proxies (server state changes, resolution...). */
@@ -33,6 +34,8 @@ export class Runtime {
   private stopChecks: (() => void) | undefined;
   /** Rules, routing, error pages and logging for HTTP transactions (set by the rules and log modules). */
   httpHooks: HttpHooks = {};
+  /** Stick tables of every proxy by name, for track-sc, stick rules and `show table`. */
+  readonly stick: StickTables;
 
   constructor(
     readonly config: Config,
@@ -40,6 +43,7 @@ export class Runtime {
     rules?: CompiledRules,
   ) {
     this.global = new ConnectionLimiter(config.global.maxconn ?? 0);
+    this.stick = new StickTables(config);
     let id = 1;
     // Proxy ids follow declaration order, as HAProxy numbers them (iid in stats).
     const ids = new Map(config.proxies.map((p) => [p, p.id ?? id++]));

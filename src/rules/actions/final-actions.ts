@@ -23,9 +23,11 @@ export const deny = (kind: 'deny' | 'tarpit'): ActionCompiler => (args, cc, _sid
   if (!r) return undefined;
   const spec = r.spec;
   const termination = kind === 'tarpit' ? 'PT--' : `P${phase(set)}--`;
+  // A denied or tarpitted request counts as an HTTP error of the tracked counters.
+  const clientError = set === 'http-request';
   return {
     name: kind,
-    run: (st) => ({ kind: 'reply', reply: buildReply(spec, st), termination, ...(kind === 'tarpit' ? { delayMs: st.proxy.tarpitMs } : {}) }),
+    run: (st) => ({ kind: 'reply', reply: buildReply(spec, st), termination, clientError, ...(kind === 'tarpit' ? { delayMs: st.proxy.tarpitMs } : {}) }),
   };
 };
 
@@ -60,7 +62,7 @@ export const auth: ActionCompiler = (args, cc) => {
     run(st): Outcome {
       const reply = st.errors.reply(401, st);
       reply.headers = [...reply.headers, 'www-authenticate', `Basic realm="${realm ?? st.proxy.name}"`];
-      return { kind: 'reply', reply, termination: 'LR--' };
+      return { kind: 'reply', reply, termination: 'LR--', clientError: true };
     },
   };
 };

@@ -4,6 +4,7 @@ import { normalizeUri, replaceUriPart, setUriPart } from './uri-actions.js';
 import { allow, auth, deny, redirect, reject, returnAction } from './final-actions.js';
 import { setVar, unsetVar } from './var-actions.js';
 import { capture, setLogLevel, setStatus, strictMode, useService, waitForBody } from './misc-actions.js';
+import { stickAction } from './stick-actions.js';
 import type { ActionDef } from './registry.js';
 import type { RuleSet } from '../types.js';
 
@@ -46,4 +47,12 @@ export const ACTIONS: Readonly<Record<string, ActionDef>> = {
   'use-service': { sets: REQ, compile: useService },
   'set-status': { sets: RES_AFTER, compile: setStatus },
   'strict-mode': { sets: ALL, compile: strictMode },
+  'track-sc0': { sets: REQ_RES, compile: stickAction },
+  'track-sc1': { sets: REQ_RES, compile: stickAction },
+  'track-sc2': { sets: REQ_RES, compile: stickAction },
+  'sc-inc-gpc': { sets: REQ_RES, compile: stickAction },
+  'sc-inc-gpc0': { sets: REQ_RES, compile: stickAction },
+  'sc-inc-gpc1': { sets: REQ_RES, compile: stickAction },
+  'sc-set-gpt': { sets: REQ_RES, compile: stickAction },
+  'sc-set-gpt0': { sets: REQ_RES, compile: stickAction },
 };

@@ -1,0 +1,36 @@
+/**
+ * Where the HTTP hooks meet stick tables: which proxy's table src_* fetches use, the stick rules
+ * of the chosen backend on the request (a server to prefer, keys to store) and on the response
+ * (the keys stored with the server that answered).
+ */
+import { evalCondition } from '../sample/condition.js';
+import type { HttpTxn } from '../http/txn.js';
+import type { BackendRuntime } from '../runtime/backend.js';
+import type { ServerRuntime } from '../runtime/server.js';
+import type { SampleContext } from '../sample/context.js';
+import type { CompiledProxy } from './compile.js';
+import { stickRequest, stickResponse, type PendingStore } from './stick-rules.js';
+
+const PENDING = 'stick';
+
+/**
+ * Request side, once use-server has run: the server a stick entry designates when none is
+ * assigned yet (else `assigned` is kept), and the keys to store later.
+ */
+export function stickOnRequest(txn: HttpTxn, be: CompiledProxy, beRt: BackendRuntime, sample: SampleContext, assigned: ServerRuntime | undefined): ServerRuntime | undefined {
+  const ss = txn.session.stick;
+  if (!be.stick || !ss) return assigned;
+  const forced = !assigned && !be.persist && be.forcePersist.some((c) => evalCondition(c, sample));
+  const r = stickRequest(be.stick, ss.tables, sample, beRt, { assigned: assigned !== undefined, persist: be.persist, forcePersist: forced, now: Date.now() });
+  if (r.stores) txn.scratch[PENDING] = r.stores;
+  return assigned ?? r.server;
+}
+
+/** Response side, before http-response rules: store-response rules, then every pending key. */
+export function stickOnResponse(txn: HttpTxn, be: CompiledProxy | undefined, sample: SampleContext): void {
+  const ss = txn.session.stick;
+  const pending = txn.scratch[PENDING] as PendingStore[] | undefined;
+  if (!ss || (!pending && !be?.stick?.response.length)) return;
+  txn.scratch[PENDING] = undefined;
+  stickResponse(be?.stick, ss.tables, sample, txn.server, pending, Date.now());
+}
