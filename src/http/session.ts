@@ -23,6 +23,7 @@ import { HttpTxn, type TxnResult } from './txn.js';
 import { runRequestPhase, runResponsePhase, type HttpHooks, type LocalReply } from './txn-hooks.js';
 import { CookieTxn, processRequestCookies, processResponseCookies } from '../persist/cookie.js';
 import { serializeLocalReply } from './local-reply.js';
+import type { SessionStick } from '../runtime/stick.js';
 
 /** What a session writes into the process log for each transaction (the log module formats it). */
 export type TxnLogger = (txn: HttpTxn) => void;
@@ -73,6 +74,8 @@ export class HttpSession {
   private readonly limits: H1Limits;
   private readonly connMode: ConnMode;
   private readonly hooks: HttpHooks;
+  /** Stick counters tracked by this connection (undefined when no proxy has a stick table). */
+  readonly stick: SessionStick | undefined;
 
   constructor(
     readonly rt: Runtime,
@@ -89,6 +92,7 @@ export class HttpSession {
     };
     this.connMode = connModeOf(fe.config);
     this.hooks = rt.httpHooks;
+    this.stick = rt.stick?.session(client.remoteAddress);
   }
 
   start(): void {
@@ -134,6 +138,7 @@ export class HttpSession {
     this.clearHeadTimer();
     if (r.kind === 'error') {
       this.fe.counters.failedReq++;
+      this.stick?.badRequest(Date.now());
       this.txn = new HttpTxn(this, undefined, Date.now());
       this.txn.status = r.status;
       this.txn.termination = 'PR--';
@@ -234,6 +239,7 @@ export class HttpSession {
     this.txn = txn;
     this.state = State.Forwarding;
     this.fe.counters.countRequest(now);
+    this.stick?.request(now);
     txn.closeAfter = !req.keepAlive || req.clAndTe || this.connMode === 'close' || this.connMode === 'server-close-client-close';
 
     // Request body framing.
@@ -474,6 +480,7 @@ export class HttpSession {
       txn.res = r;
       txn.responseAt = Date.now();
       txn.status = status;
+      this.stick?.response(status, txn.responseAt);
       return this.startResponse(txn, r);
     }
   }
@@ -670,6 +677,7 @@ export class HttpSession {
     if (this.server && txn.connect?.server === this.server) this.backend?.release(this.server);
     txn.account();
     this.hooks.log?.(txn);
+    this.stick?.transactionEnd(txn.bytesIn, txn.bytesOut, txn.endedAt);
     this.server = undefined;
     this.backend = undefined;
   }
@@ -693,7 +701,10 @@ export class HttpSession {
     const txn = this.txn!;
     txn.status = status;
     txn.termination = termination;
-    if (serverFailed) txn.serverFailed = true;
+    if (serverFailed) {
+      txn.serverFailed = true;
+      this.stick?.serverFailure(Date.now());
+    }
     this.discardServer();
     const bytes = this.hooks.errorBytes?.(txn, status) ?? proxiedErrorBytes(status)!;
     this.replyLocally(bytes, status, termination, true);
@@ -753,6 +764,7 @@ export class HttpSession {
   private finalize(): void {
     if (this.finalized) return;
     this.finalized = true;
+    this.stick?.end(Date.now());
     this.done();
   }
 }
