@@ -39,7 +39,7 @@ export function addServerCommand(rt: Runtime, args: readonly string[]): string {
   if (!be) return 'No such backend.';
   const name = spec.slice(slash + 1);
   if (!args[3]) return "'server' expects <name> and <addr>[:<port>] as arguments.\n";
-  if (!be.lb.dynamic) return 'Backend must use a dynamic load balancing to support dynamic servers.\n';
+  if (!be.lb.dynamic) return 'Backend must use a dynamic load balancing to support dynamic servers.';
   if (be.findServer(name)) return 'Already exists a server with the same name in backend.\n';
   const parsed = parseServerLine(be.name, [name, ...args.slice(3)]);
   if ('error' in parsed) return parsed.error;

@@ -348,20 +348,28 @@ function admitWaiting(l: { current: number; max: number; waiting: (() => void)[]
   }
 }
 
-/** `set maxconn frontend <fe> N`. */
+/** C's atoi(): leading digits with an optional sign, 0 when there are none. */
+function atoi(text: string): number {
+  const m = /^\s*([-+]?\d+)/.exec(text);
+  return m ? Number(m[1]) : 0;
+}
+
+/** `set maxconn frontend <fe> N` (the value is read like atoi(), as HAProxy does). */
 export function setFrontendMaxconn(fe: FrontendRuntime, text: string | undefined): Outcome {
-  if (!text || !/^\d+$/.test(text)) return fail('Integer value expected.\n');
-  fe.limiter.max = Number(text);
+  if (!text) return fail('Integer value expected.\n');
+  const v = atoi(text);
+  if (v < 0) return fail('Value out of range.\n');
+  fe.limiter.max = v;
   admitWaiting(fe.limiter);
   return done();
 }
 
 /** `set maxconn global N`: at most the configured (hard) global maxconn, when there is one. */
 export function setGlobalMaxconn(rt: Runtime, text: string | undefined): Outcome {
-  if (!text || !/^\d+$/.test(text)) return fail('Expects an integer value.\n');
-  const v = Number(text);
+  if (!text) return fail('Expects an integer value.\n');
+  const v = atoi(text);
   const hard = rt.config.global.maxconn;
-  if (hard !== undefined && v > hard) return fail('Value out of range.\n');
+  if (v < 0 || (hard !== undefined && v > hard)) return fail('Value out of range.\n');
   rt.global.max = v;
   admitWaiting(rt.global);
   return done();

@@ -128,6 +128,12 @@ describe('Runtime API show commands', () => {
     expect((await run('show info typed')).split('\n')[0]).toMatch(/^0\.Name\.1:POS:str:/);
   });
 
+  // haproxy 2.6 prints no `description:` line when the global section has none; stats/info.ts
+  // prints it empty. Remove `.fails` once info.ts leaves the field out.
+  it.fails('omits the description line when none is configured, as haproxy does', async () => {
+    expect(await run('show info')).not.toMatch(/^description:/m);
+  });
+
   it('show stat: CSV, filters, addresses from operator level only', async () => {
     const csv = (await run('show stat')).split('\n');
     expect(csv[0]).toMatch(/^# pxname,svname,qcur,qmax,scur,smax,slim,stot,/);
@@ -223,7 +229,7 @@ describe('Runtime API changes', () => {
     expect(await run('set maxconn global 999999')).toBe('Value out of range.\n\n');
     expect(await run('set maxconn global 500')).toBe('\n');
     expect(h.rt.global.max).toBe(500);
-    expect(await run('set maxconn frontend fe x')).toBe('Integer value expected.\n\n');
+    expect(await run('set maxconn frontend fe')).toBe('Integer value expected.\n\n');
     expect(await run('set maxconn frontend nope 3')).toBe('No such frontend.\n\n');
     expect(await run('set maxconn frontend fe 100')).toBe('\n');
     expect((await run('show stat fe 1 -1')).split('\n')[1]!.split(',')[6]).toBe('100');
@@ -255,7 +261,7 @@ describe('Runtime API changes', () => {
     expect(await run('add server app/')).toBe("Require 'backend/server'.\n");
     expect(await run('add server nob/x 1.2.3.4:5')).toBe('No such backend.\n');
     expect(await run('add server app/x')).toBe("'server' expects <name> and <addr>[:<port>] as arguments.\n\n");
-    expect(await run('add server st/x 127.0.0.1:9')).toBe('Backend must use a dynamic load balancing to support dynamic servers.\n\n');
+    expect(await run('add server st/x 127.0.0.1:9')).toBe('Backend must use a dynamic load balancing to support dynamic servers.\n');
     expect(await run(`add server app/s9 127.0.0.1:${b1.port} weight 4`)).toBe('New server registered.\n\n');
     expect(await run(`add server app/s9 127.0.0.1:${b1.port}`)).toBe('Already exists a server with the same name in backend.\n\n');
     expect(await run('get weight app/s9')).toBe('4 (initial 4)\n\n');
