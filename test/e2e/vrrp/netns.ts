@@ -78,12 +78,25 @@ export class Lan {
   readonly hosts: Host[] = [];
   readonly dir: string;
   private readonly procs: ChildProcess[] = [];
+  /** Every namespace created so far, so that a setup failing halfway still cleans up. */
+  private readonly namespaces: string[] = [];
 
   constructor(n: number, readonly net: number) {
     this.id = `${process.pid % 100000}${(counter++).toString(36)}`;
     this.sw = `pvsw${this.id}`;
     this.dir = mkdtempSync(join(tmpdir(), `portico-vrrp-${this.id}-`));
+    try {
+      this.build(n);
+    } catch (e) {
+      this.destroy();
+      throw e;
+    }
+  }
+
+  private build(n: number): void {
+    const net = this.net;
     sh(['ip', 'netns', 'add', this.sw]);
+    this.namespaces.push(this.sw);
     sh(['ip', '-n', this.sw, 'link', 'add', 'br0', 'type', 'bridge']);
     sh(['ip', '-n', this.sw, 'link', 'set', 'br0', 'up']);
     for (let i = 0; i < n; i++) {
@@ -91,6 +104,7 @@ export class Lan {
       const ifname = `eth${i}`;
       const port = `p${i}`;
       sh(['ip', 'netns', 'add', ns]);
+      this.namespaces.push(ns);
       sh(['ip', '-n', ns, 'link', 'add', ifname, 'type', 'veth', 'peer', 'name', port, 'netns', this.sw]);
       sh(['ip', '-n', this.sw, 'link', 'set', port, 'master', 'br0', 'up']);
       const ip = `10.${net}.0.${i + 1}`;
@@ -129,18 +143,17 @@ export class Lan {
   /** Removes every namespace and kills what the tests started; safe to call twice. */
   destroy(): void {
     for (const p of this.procs) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
-    for (const h of this.hosts) {
+    for (const ns of this.namespaces.splice(0)) {
       // Processes still inside the namespace (keepalived's children) would keep its veth alive.
-      for (const pid of sh(['ip', 'netns', 'pids', h.ns], { allowFail: true }).split('\n').filter(Boolean)) {
+      for (const pid of sh(['ip', 'netns', 'pids', ns], { allowFail: true }).split('\n').filter(Boolean)) {
         try {
           process.kill(Number(pid), 'SIGKILL');
         } catch {
           // gone already
         }
       }
-      sh(['ip', 'netns', 'del', h.ns], { allowFail: true });
+      sh(['ip', 'netns', 'del', ns], { allowFail: true });
     }
-    sh(['ip', 'netns', 'del', this.sw], { allowFail: true });
     if (existsSync(this.dir)) rmSync(this.dir, { recursive: true, force: true });
   }
 }
