@@ -13,10 +13,10 @@ import { showServersState } from './servers-state.js';
 import { showErrors, showSess } from './show-sess.js';
 import { levelAtLeast, type Command } from './types.js';
 
-/** Stick tables of the runtime, once it owns some (`rt.stickTables`). */
+/** Stick tables of the runtime (`rt.stick.all`, in declaration order), when it has them. */
 export function stickTables(rt: Runtime): readonly StickTable[] {
-  const t = (rt as unknown as { stickTables?: Iterable<StickTable> }).stickTables;
-  return t ? [...t] : [];
+  const t = (rt as unknown as { stick?: { all?: readonly StickTable[] } }).stick?.all;
+  return t ?? [];
 }
 
 function showInfo(args: string[], rt: Runtime): string {

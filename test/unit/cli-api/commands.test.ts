@@ -287,3 +287,28 @@ describe('Runtime API changes', () => {
     expect(h.rt.frontends[0]!.counters.cumConn).toBe(0);
   });
 });
+
+describe('Runtime API stick tables', () => {
+  it('show table / clear table read the runtime tables', async () => {
+    const d = sockDir();
+    const sock = join(d, 't.sock');
+    const t = await startWithApi(`
+global
+  stats socket ${sock} level admin
+defaults
+  mode http
+  timeout connect 1s
+  timeout client 5s
+  timeout server 5s
+backend tbl
+  stick-table type ip size 100 expire 30s store http_req_cnt
+`);
+    try {
+      expect(await exchangePath(sock, 'show table\n')).toBe('# table: tbl, type: ip, size:100, used:0\n\n');
+      expect(await exchangePath(sock, 'show table tbl\n')).toBe('# table: tbl, type: ip, size:100, used:0\n\n');
+      expect(await exchangePath(sock, 'clear table tbl\n')).toBe('\n');
+    } finally {
+      await t.stop();
+    }
+  });
+});
