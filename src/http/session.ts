@@ -23,13 +23,15 @@ import { HttpTxn, type TxnResult } from './txn.js';
 import { runRequestPhase, runResponsePhase, type HttpHooks, type LocalReply } from './txn-hooks.js';
 import { CookieTxn, processRequestCookies, processResponseCookies } from '../persist/cookie.js';
 import { serializeLocalReply } from './local-reply.js';
+import type { TlsInfo } from '../tls/terminate.js';
+import type { ConnectionInfo } from '../sample/context.js';
 import type { SessionStick } from '../runtime/stick.js';
 
 /** What a session writes into the process log for each transaction (the log module formats it). */
 export type TxnLogger = (txn: HttpTxn) => void;
 
-export function startHttpSession(rt: Runtime, fe: FrontendRuntime, client: Socket, listener: Listener, done: () => void): void {
-  new HttpSession(rt, fe, client, listener, done).start();
+export function startHttpSession(rt: Runtime, fe: FrontendRuntime, client: Socket, listener: Listener, done: () => void, tls?: TlsInfo): void {
+  new HttpSession(rt, fe, client, listener, done, tls).start();
 }
 
 const enum State {
@@ -71,11 +73,16 @@ export class HttpSession {
   private tarpitTimer: NodeJS.Timeout | undefined;
   /** Cookie persistence state of the current transaction. */
   private readonly cookie = new CookieTxn();
+  /** The client connection as sample fetches see it. */
+  readonly conn: ConnectionInfo;
   private readonly limits: H1Limits;
   private readonly connMode: ConnMode;
   private readonly hooks: HttpHooks;
   /** Stick counters tracked by this connection (undefined when no proxy has a stick table). */
   readonly stick: SessionStick | undefined;
+  /** For the log: when the current stream began (accept, then each response's end) and its request's first byte. */
+  streamAcceptedAt: number = Date.now();
+  firstByteAt = 0;
 
   constructor(
     readonly rt: Runtime,
@@ -83,7 +90,16 @@ export class HttpSession {
     readonly client: Socket,
     readonly listener: Listener,
     private readonly done: () => void,
+    tls?: TlsInfo,
   ) {
+    // What fetches know about the connection: addresses (later from a PROXY header) and TLS.
+    this.conn = {
+      src: client.remoteAddress ?? '',
+      srcPort: client.remotePort ?? 0,
+      dst: client.localAddress ?? '',
+      dstPort: client.localPort ?? listener.port,
+      ...(tls ? { ssl: { sni: tls.sni, protocol: tls.protocol, cipher: tls.cipher, alpn: tls.alpn, clientCert: tls.clientCert } } : {}),
+    };
     const tune = rt.config.global.tune;
     this.limits = {
       bufsize: (tune['tune.bufsize'] as number | undefined) ?? DEFAULT_H1_LIMITS.bufsize,
@@ -112,6 +128,7 @@ export class HttpSession {
   private onClientData(d: Buffer): void {
     switch (this.state) {
       case State.Head:
+        if (!this.pending?.length) this.firstByteAt = Date.now();
         this.pending = this.pending ? Buffer.concat([this.pending, d]) : d;
         this.tryParseRequest();
         return;
@@ -678,6 +695,8 @@ export class HttpSession {
     txn.account();
     this.hooks.log?.(txn);
     this.stick?.transactionEnd(txn.bytesIn, txn.bytesOut, txn.endedAt);
+    this.streamAcceptedAt = txn.endedAt;
+    this.firstByteAt = this.pending?.length ? txn.endedAt : 0;
     this.server = undefined;
     this.backend = undefined;
   }

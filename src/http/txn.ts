@@ -41,12 +41,19 @@ export class HttpTxn {
   serverFailed = false;
   /** Per-transaction variables and rule state, owned by the rules engine. */
   readonly scratch: Record<string, unknown> = {};
+  /** For the log: this stream's accept date (the connection's, or the previous response's end). */
+  readonly acceptedAt: number;
+  /** For the log: first byte of this request (0: none); startedAt is the end of its head. */
+  readonly firstByteAt: number;
 
   constructor(
     readonly session: HttpSession,
     readonly req: ParsedRequest | undefined,
     readonly startedAt: number,
-  ) {}
+  ) {
+    this.acceptedAt = session.streamAcceptedAt ?? startedAt;
+    this.firstByteAt = session.firstByteAt ?? 0;
+  }
 
   /** Updates frontend, backend and server counters once the transaction ends. */
   account(): void {

@@ -106,7 +106,9 @@ export const LF_VARIABLES: Readonly<Record<string, LfVarDef>> = {
 export type LfPart =
   | { kind: 'text'; text: string }
   | { kind: 'var'; name: string; def: LfVarDef; flags: LfFlags }
-  | { kind: 'expr'; expr: SampleExpr; flags: LfFlags };
+  | { kind: 'expr'; expr: SampleExpr; flags: LfFlags }
+  /** A run of spaces when compiled with `separators`: one space, unless the output already ends with one. */
+  | { kind: 'sep' };
 
 export interface LogFormat {
   /** The source text, for messages and dumps. */
@@ -139,6 +141,11 @@ export interface LogFormatOptions {
   maps?: MapCache;
   /** Prefix for messages: "parsing [f.cfg:3] : error detected in proxy 'fe' while parsing 'http-request set-header' rule". */
   context?: string;
+  /**
+   * Log lines (log-format, option httplog...): runs of spaces are separators that print one
+   * space, and none after a space or at the start, so that an empty field takes its space away.
+   */
+  separators?: boolean;
 }
 
 const NO_FLAGS: LfFlags = { quote: false, hex: false, escape: false };
@@ -163,6 +170,12 @@ export function compileLogFormat(text: string, where: { file: string; line: numb
   let i = 0;
   while (i < text.length) {
     const c = text[i]!;
+    if (c === ' ' && opts.separators) {
+      flush();
+      if (parts.at(-1)?.kind !== 'sep') parts.push({ kind: 'sep' });
+      i++;
+      continue;
+    }
     if (c !== '%') {
       literal += c;
       i++;
@@ -210,7 +223,7 @@ export function compileLogFormat(text: string, where: { file: string; line: numb
     parts.push({ kind: 'var', name, def, flags });
   }
   flush();
-  return { text, parts, constant: parts.every((p) => p.kind === 'text') };
+  return { text, parts, constant: !opts.separators && parts.every((p) => p.kind === 'text') };
 }
 
 /** `+Q,-X,+E`: flags added to or removed from the inherited ones. */
@@ -265,6 +278,16 @@ function renderText(value: string | undefined, flags: LfFlags): string {
   return flags.quote ? `"${v}"` : v;
 }
 
+/** How a `%VAR` prints in a log line (for evaluators outside this module). */
+export function renderLogVar(part: Extract<LfPart, { kind: 'var' }>, value: LfValue): string {
+  return renderVar(part, value);
+}
+
+/** How a `%[expr]` value prints in a log line (undefined: no value). */
+export function renderLogExpr(part: Extract<LfPart, { kind: 'expr' }>, value: string | undefined): string {
+  return renderText(value, part.flags);
+}
+
 function renderVar(part: Extract<LfPart, { kind: 'var' }>, value: LfValue): string {
   const { flags, def } = part;
   switch (def.type) {
@@ -289,7 +312,9 @@ export function evalLogFormat(lf: LogFormat, ctx: LogFormatContext): string {
   let out = '';
   for (const p of lf.parts) {
     if (p.kind === 'text') out += p.text;
-    else if (p.kind === 'var') {
+    else if (p.kind === 'sep') {
+      if (out !== '' && !out.endsWith(' ')) out += ' ';
+    } else if (p.kind === 'var') {
       const v = ctx.variable(p.name);
       out += v === undefined && ctx.mode === 'value' ? '' : renderVar(p, v);
     }

@@ -1,15 +1,33 @@
 /**
- * Backend selection: the first `use_backend` rule whose condition holds, else `default_backend`
- * (for a `listen`, itself). Conditions are compiled once per frontend by the rules module.
+ * Backend selection for TCP frontends: the first `use_backend` rule whose condition holds (a
+ * dynamic name that names no backend falls back to default_backend, as in HAProxy), else
+ * `default_backend` (for a `listen`, itself). Conditions are compiled once (src/tcp/rules.ts)
+ * and may read the bytes inspected by tcp-request content rules (SNI routing).
  */
-import type { Socket } from 'node:net';
+import { evalCondition } from '../sample/condition.js';
+import { evalLogFormat, type LogFormatContext } from '../log/logformat.js';
+import type { SampleContext } from '../sample/context.js';
 import type { FrontendRuntime } from './frontend.js';
 import type { BackendRuntime } from './backend.js';
+import type { CompiledTcp } from '../tcp/rules.js';
 
-export function chooseTcpBackend(fe: FrontendRuntime, _socket: Socket): BackendRuntime | undefined {
-  for (const rule of fe.config.useBackends) {
-    if (rule.cond || rule.dynamic) continue; // evaluated by the rules engine when content inspection applies
-    const be = fe.backends.get(rule.name);
+export function chooseTcpBackend(fe: FrontendRuntime, compiled: CompiledTcp | undefined, sample?: SampleContext, lf?: LogFormatContext): BackendRuntime | undefined {
+  if (!compiled || !sample) {
+    for (const rule of fe.config.useBackends) {
+      if (rule.cond || rule.dynamic) continue;
+      const be = fe.backends.get(rule.name);
+      if (be) return be;
+    }
+    return fe.defaultBackend;
+  }
+  for (const ub of compiled.useBackends) {
+    if (ub.cond && !evalCondition(ub.cond, sample)) continue;
+    if (ub.format) {
+      const be = lf ? fe.backends.get(evalLogFormat(ub.format, lf)) : undefined;
+      if (!be) break;
+      return be;
+    }
+    const be = fe.backends.get(ub.name);
     if (be) return be;
   }
   return fe.defaultBackend;

@@ -9,12 +9,16 @@ import { hasBackend, hasFrontend } from '../config/model.js';
 import { BackendRuntime } from './backend.js';
 import { ConnectionLimiter, FrontendRuntime, type ProxyEngine } from './frontend.js';
 import { closeListeners, openListeners, type BindFailure, type Listener } from './listeners.js';
-import { startTcpSession } from '../tcp/stream.js';
-import { startHttpSession } from '../http/session.js';
+import { serveConnection } from '../tcp/accept.js';
+import { attachLogging } from '../log/attach.js';
 import { resolveServers } from './resolve.js';
-import { chooseTcpBackend } from './routing.js';
 import { startHealthChecks } from './health.js';
 import type { HttpHooks } from '../http/txn-hooks.js';
+import { dirname } from 'node:path';
+import type { Bind } from '../config/model.js';
+import { buildBindTls, type BindTls } from '../tls/bind-tls.js';
+import { CertError } from '../tls/certs.js';
+import { terminateTls, type TlsInfo } from '../tls/terminate.js';
 import { Diagnostics } from '../core/diag.js';
 import { compileProxyRules, createHttpHooks, newEvalEnv, type CompiledRules } from '../rules/index.js';
 import { StickTables } from './stick.js';
@@ -32,6 +36,8 @@ export class Runtime {
   readonly startedAt = Date.now();
   private stopping = false;
   private stopChecks: (() => void) | undefined;
+  /** TLS settings of each `ssl` bind, built at start. */
+  private readonly tls = new Map<Bind, BindTls>();
   /** Rules, routing, error pages and logging for HTTP transactions (set by the rules and log modules). */
   httpHooks: HttpHooks = {};
   /** Stick tables of every proxy by name, for track-sc, stick rules and `show table`. */
@@ -56,21 +62,31 @@ export class Runtime {
     }
     // Rules are normally compiled by loadConfig (and reported there); compile here for direct use.
     this.httpHooks = createHttpHooks(rules ?? compileProxyRules(config, new Diagnostics()), newEvalEnv(new Map(), this));
+    attachLogging(this);
   }
 
   private serve(fe: FrontendRuntime, socket: Socket, listener: Listener, done: () => void): void {
-    if (fe.mode === 'tcp') {
-      startTcpSession(fe, socket, listener, chooseTcpBackend(fe, socket), (e) => {
-        fe.record(e);
-        done();
-      });
-    } else {
-      startHttpSession(this, fe, socket, listener, done);
+    // tcp-request rules, PROXY header, log line at accept, then the TCP or HTTP engine.
+    serveConnection(this, fe, socket, listener, done);
+  }
+
+  /** Loads the certificates of every `ssl` bind; throws CertError with the bind's location. */
+  private loadTls(): void {
+    for (const fe of this.frontends) {
+      for (const bind of fe.config.binds) {
+        if (!bind.ssl || this.tls.has(bind)) continue;
+        try {
+          this.tls.set(bind, buildBindTls(bind, this.config.global, dirname(bind.where.file)));
+        } catch (e) {
+          throw new CertError(`parsing [${bind.where.file}:${bind.where.line}] : ${(e as Error).message}`);
+        }
+      }
     }
   }
 
   /** Resolves server addresses, then opens every listener. Returns bind failures, if any. */
   async start(): Promise<BindFailure[]> {
+    this.loadTls();
     await resolveServers(this, this.options.log);
     const byProxy = new Map(this.frontends.map((f) => [f.config, f]));
     const { listeners, failures } = await openListeners(
