@@ -95,9 +95,10 @@ describe.skipIf(!canRun)('VRRP failover between two portico sidecars (multicast,
     expect(await waitFor(() => lan.hasAddress(b, VIP), 6000, 10)).toBe(true);
     const took = Date.now() - t0;
     figures.push(`SIGKILL takeover ${took} ms`);
-    // Master_Down_Interval for priority 100 is 3 s + 609 ms, counted from A's last advert (up to 1 s before the kill).
+    // Master_Down_Interval for priority 100 is 3 s + 609 ms, counted from A's last advert (up to 1 s
+    // before the kill); the upper bound leaves room for a loaded 2-core machine, far below 2 intervals.
     expect(took).toBeGreaterThan(2500);
-    expect(took).toBeLessThan(4300);
+    expect(took).toBeLessThan(4800);
     expect(await procB.waitOutput(/Receive advertisement timeout/, 3000)).toBe(true);
   });
 });
