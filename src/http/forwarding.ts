@@ -132,11 +132,15 @@ export function prepareRequestHeaders(txn: HttpTxn, mode: ConnMode, client: Sock
     if (!excluded(ot, addr)) out.push(ot.header, addr);
   }
   const m = be ? combineModes(mode, connModeOf(be)) : mode;
+  // As HAProxy's H1 mux: an HTTP/1.0 message is "close" unless it says keep-alive, an HTTP/1.1
+  // one "keep-alive" unless it says close; only the non-default has to be spelled out. A chunked
+  // HTTP/1.0 request is forwarded as it is, but its server connection is not kept.
+  const v10 = req.head.version === 'HTTP/1.0';
   if (upgrade) out.push('connection', 'upgrade');
-  else if (m !== 'keep-alive') {
-    out.push('connection', 'close');
+  else if (m !== 'keep-alive' || (v10 && req.framing === 'chunked')) {
+    if (!v10) out.push('connection', 'close');
     txn.serverClose = true;
-  } else if (req.head.version === 'HTTP/1.0') out.push('connection', 'keep-alive');
+  } else if (v10) out.push('connection', 'keep-alive');
   if (m === 'close') txn.closeAfter = true;
   return out;
 }
@@ -146,7 +150,9 @@ export function prepareResponseHeaders(txn: HttpTxn, _mode: ConnMode, upgrade: b
   const res = txn.res!;
   const out = withoutHopByHop(res.head.headers, upgrade, res.framing === 'chunked');
   if (upgrade) out.push('connection', 'upgrade');
-  else if (txn.closeAfter) out.push('connection', 'close');
-  else if (txn.req!.head.version === 'HTTP/1.0') out.push('connection', 'keep-alive');
+  else if (txn.closeAfter) {
+    // An HTTP/1.0 response closes by default: HAProxy adds nothing then.
+    if (res.head.version !== 'HTTP/1.0') out.push('connection', 'close');
+  } else if (txn.req!.head.version === 'HTTP/1.0' || res.head.version === 'HTTP/1.0') out.push('connection', 'keep-alive');
   return out;
 }

@@ -1,0 +1,389 @@
+/**
+ * Differential suite for the HTTP engine: Debian's haproxy 2.6 and portico run the same
+ * configuration, each in front of its own set of identical raw backends; every case sends the
+ * same bytes to both and compares what the client got (status lines, headers without `date`,
+ * bodies, whether the proxy closed) and what the backends received (request heads and bodies,
+ * and which server got each request). Skipped when haproxy is not installed.
+ *
+ * Intended differences, normalised away before comparing (and only those):
+ *  - portico removes the headers named in a Connection header and the fixed hop-by-hop set
+ *    (keep-alive, proxy-connection, te, trailer, upgrade unless upgrading) from forwarded
+ *    messages on purpose; HAProxy 2.6 forwards them. See HOP_BY_HOP below.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { freePorts, hasHaproxy, startHaproxy, startPortico, type Proc } from '../harness.js';
+import { exchange, splitResponses, startRawBackend, until, type RawBackend, type Step } from './lib.js';
+
+const SERVERS = ['s1', 's2', 's3', 's4'] as const;
+
+const LISTENS = [
+  'basic', 'ff', 'ffexcept', 'ffheader', 'ot', 'httpclose', 'srvclose', 'nosrv', 'refused', 'redispatch', 'slow', 'queue',
+  'reqtimeout', 'kaidle', 'rr', 'rrw', 'static', 'source', 'sourcec', 'uri', 'uric', 'urlparam', 'urlparamc', 'hdr', 'hdrc',
+  'first', 'leastconn', 'backup', 'allbackups', 'weight0',
+] as const;
+type ListenName = (typeof LISTENS)[number];
+
+function config(ports: Record<ListenName, number>, be: Record<string, number>): string {
+  const l = (name: ListenName, body: string) => `listen ${name}\n    bind 127.0.0.1:${ports[name]}\n${body.replace(/^/gm, '    ')}\n`;
+  const srv = (names: string[], extra = '') => names.map((n) => `server ${n} 127.0.0.1:${be[n]}${extra}`).join('\n');
+  const four = srv([...SERVERS]);
+  const weighted = ['s1 weight 3', 's2 weight 1', 's3 weight 2', 's4 weight 5'].map((x) => {
+    const [n, ...rest] = x.split(' ');
+    return `server ${n} 127.0.0.1:${be[n!]} ${rest.join(' ')}`;
+  }).join('\n');
+  return `global
+    maxconn 500
+defaults
+    mode http
+    timeout connect 1s
+    timeout client 5s
+    timeout server 5s
+${l('basic', srv(['s1']))}
+${l('ff', `option forwardfor\n${srv(['s1'])}`)}
+${l('ffexcept', `option forwardfor except 127.0.0.0/8\n${srv(['s1'])}`)}
+${l('ffheader', `option forwardfor header X-Client if-none\n${srv(['s1'])}`)}
+${l('ot', `option originalto\noption forwardfor header X-Real-IP\n${srv(['s1'])}`)}
+${l('httpclose', `option httpclose\n${srv(['s1'])}`)}
+${l('srvclose', `option http-server-close\n${srv(['s1'])}`)}
+${l('nosrv', '')}
+${l('refused', 'timeout connect 200ms\nretries 2\nserver dead 127.0.0.1:1')}
+${l('redispatch', `timeout connect 200ms\nretries 1\noption redispatch\nserver dead 127.0.0.1:1\n${srv(['s2'])}`)}
+${l('slow', `timeout server 300ms\n${srv(['s1'])}`)}
+${l('queue', `timeout queue 300ms\n${srv(['s1'], ' maxconn 1')}`)}
+${l('reqtimeout', `timeout http-request 300ms\n${srv(['s1'])}`)}
+${l('kaidle', `timeout http-keep-alive 300ms\n${srv(['s1'])}`)}
+${l('rr', four)}
+${l('rrw', weighted)}
+${l('static', `balance static-rr\n${weighted}`)}
+${l('source', `balance source\n${weighted}`)}
+${l('sourcec', `balance source\nhash-type consistent\n${weighted}`)}
+${l('uri', `balance uri\n${weighted}`)}
+${l('uric', `balance uri\nhash-type consistent\n${weighted}`)}
+${l('urlparam', `balance url_param id\n${weighted}`)}
+${l('urlparamc', `balance url_param id\nhash-type consistent\n${weighted}`)}
+${l('hdr', `balance hdr(host)\n${weighted}`)}
+${l('hdrc', `balance hdr(host)\nhash-type consistent\n${weighted}`)}
+${l('first', `balance first\n${srv([...SERVERS], ' maxconn 1')}`)}
+${l('leastconn', `balance leastconn\n${four}`)}
+${l('backup', `server dead 127.0.0.1:1 check inter 100ms\n${srv(['s2', 's3', 's4'], ' backup')}`)}
+${l('allbackups', `option allbackups\nserver dead 127.0.0.1:1 check inter 100ms\n${srv(['s2', 's3', 's4'], ' backup')}`)}
+${l('weight0', `server s1 127.0.0.1:${be.s1} weight 0\n${srv(['s2', 's3'])}`)}
+`;
+}
+
+interface Side {
+  label: 'haproxy' | 'portico';
+  proc?: Proc;
+  ports: Record<ListenName, number>;
+  be: Record<string, RawBackend>;
+}
+
+/** What one case observed on one side. */
+interface Obs {
+  responses: { statusLine: string; headers: string[]; body: string }[];
+  closed: boolean;
+  /** Requests the backends received during the case: "server: request line", header lines, body. */
+  seen: string[][];
+  extra?: unknown;
+}
+
+/** Hop-by-hop headers portico removes on purpose (HAProxy 2.6 forwards them between HTTP/1 peers). */
+const HOP_BY_HOP = ['keep-alive', 'proxy-connection', 'te', 'trailer', 'upgrade'];
+
+function short(body: string): string {
+  return body.length > 600 ? `<${body.length} bytes sha1 ${createHash('sha1').update(body, 'latin1').digest('hex').slice(0, 12)}>` : body;
+}
+
+/** Applies the intended differences: see HOP_BY_HOP and the file comment. */
+function normalise(o: Obs, connectionNamed: string[]): Obs {
+  const drop = new Set([...HOP_BY_HOP, ...connectionNamed.map((s) => s.toLowerCase())]);
+  const named = new Set(connectionNamed.map((s) => s.toLowerCase()));
+  const keepLine = (l: string) => {
+    const name = l.slice(0, l.indexOf(':')).toLowerCase();
+    if (name !== 'connection') return !drop.has(name);
+    // HAProxy forwards "Connection: X-Secret" (close/keep-alive tokens stripped); portico drops it.
+    const tokens = l.slice(l.indexOf(':') + 1).split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
+    return !tokens.every((t) => named.has(t));
+  };
+  return {
+    ...o,
+    responses: o.responses.map((r) => ({ ...r, headers: r.headers.filter(keepLine), body: short(r.body) })),
+    seen: o.seen.map((lines) => lines.filter((l, i) => i === 0 || l.startsWith('body=') || keepLine(l))),
+  };
+}
+
+async function collectSeen(side: Side, before: Record<string, number>, settleMs = 60): Promise<string[][]> {
+  await new Promise((r) => setTimeout(r, settleMs));
+  const out: string[][] = [];
+  for (const [name, b] of Object.entries(side.be)) {
+    for (const s of b.seen.slice(before[name])) {
+      const lines = s.head.split('\r\n');
+      out.push([`${name}: ${lines[0]}`, ...lines.slice(1), `body=${short(s.body)}`]);
+    }
+  }
+  return out;
+}
+
+function marks(side: Side): Record<string, number> {
+  return Object.fromEntries(Object.entries(side.be).map(([n, b]) => [n, b.seen.length]));
+}
+
+/** One connection: steps, then what came back, plus what the backends saw. */
+async function one(side: Side, listen: ListenName, steps: Step[] | string, opts: { ms?: number; head?: boolean[]; localAddress?: string } = {}): Promise<Obs> {
+  const before = marks(side);
+  const ex = await exchange(side.ports[listen], steps, opts.ms ?? 1500);
+  const responses = splitResponses(ex.raw, opts.head);
+  return { responses, closed: ex.closed, seen: await collectSeen(side, before) };
+}
+
+const H = 'Host: example.test\r\n';
+const get = (path: string, extra = '') => `GET ${path} HTTP/1.1\r\n${H}${extra}\r\n`;
+const getClose = (path: string, extra = '') => get(path, `${extra}Connection: close\r\n`);
+
+/** Which server answered each of `n` sequential requests (one connection each). */
+async function sequence(side: Side, listen: ListenName, paths: string[], hostFor?: (i: number) => string, localFor?: (i: number) => string): Promise<Obs> {
+  const order: string[] = [];
+  for (let i = 0; i < paths.length; i++) {
+    const host = hostFor ? `Host: ${hostFor(i)}\r\n` : H;
+    const ex = await exchangeFrom(side.ports[listen], `GET ${paths[i]} HTTP/1.1\r\n${host}Connection: close\r\n\r\n`, localFor?.(i));
+    const r = splitResponses(ex)[0];
+    order.push(r ? `${r.statusLine.split(' ')[1]} ${/x-server: (\S+)/.exec(r.headers.join('\n'))?.[1] ?? '-'}` : 'none');
+  }
+  return { responses: [], closed: true, seen: [], extra: order };
+}
+
+async function exchangeFrom(port: number, data: string, localAddress?: string): Promise<string> {
+  const { connect } = await import('node:net');
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    const s = connect({ port, host: '127.0.0.1', localAddress });
+    const t = setTimeout(() => s.destroy(), 3000);
+    s.on('data', (d) => chunks.push(d));
+    s.on('error', () => {});
+    s.on('close', () => {
+      clearTimeout(t);
+      resolve(Buffer.concat(chunks).toString('latin1'));
+    });
+    s.write(data);
+  });
+}
+
+interface Case {
+  name: string;
+  run: (side: Side) => Promise<Obs>;
+  /** Header names the client listed in Connection (forwarded by HAProxy, removed by portico). */
+  connectionNamed?: string[];
+  /**
+   * A known portico difference waiting for a fix in code this suite does not own: the named
+   * parts are left out of the comparison and the case counts as a disagreement in the summary.
+   * Remove the entry once the fix lands.
+   */
+  pending?: { bug: string; ignore: ('closed' | 'headers')[] };
+}
+
+/** Engine differences reported to the owner of src/http/session.ts (see the report of issue 3). */
+const KEEPALIVE_AFTER_ERROR = {
+  bug: 'session.ts replyError() closes the client connection; HAProxy keeps a keep-alive client open after a 502/503/504',
+  ignore: ['closed' as const],
+};
+const CLOSE_HEADER_ON_ERROR = {
+  bug: "session.ts replyError() sends HAProxy's error page without `connection: close` when the transaction closes; HAProxy adds it",
+  ignore: ['headers' as const],
+};
+const RAW_400_FOR_BODY_ERRORS = {
+  bug: 'session.ts onRequestBodyData(): a bad chunk size gets the proxied 400 (lower-case headers); HAProxy sends its raw H1 400 as for head errors (finishWithRaw)',
+  ignore: ['headers' as const],
+};
+
+const many = (n: number) => Array.from({ length: n }, (_, i) => `x-h${i}: v\r\n`).join('');
+
+const CASES: Case[] = [
+  // ---- plain forwarding
+  { name: 'GET forwarded: head the server sees, response headers', run: (s) => one(s, 'basic', getClose('/a?b=1', 'X-Custom: One\r\nuser-agent: t/1\r\n')) },
+  { name: 'header names are lower-cased, values kept', run: (s) => one(s, 'basic', getClose('/case', 'X-MiXeD-CaSe: VaLuE\r\nACCEPT: */*\r\n')) },
+  { name: 'absolute-form URI', run: (s) => one(s, 'basic', 'GET http://example.test/abs?q=1 HTTP/1.1\r\nHost: example.test\r\nConnection: close\r\n\r\n') },
+  { name: 'absolute-form URI with default port vs Host', run: (s) => one(s, 'basic', 'GET http://example.test:80/abs HTTP/1.1\r\nHost: example.test\r\nConnection: close\r\n\r\n') },
+  { name: 'absolute-form URI disagreeing with Host: 400', run: (s) => one(s, 'basic', 'GET http://other.test/abs HTTP/1.1\r\nHost: example.test\r\n\r\n') },
+  { name: 'HTTP/1.0 request without Host', run: (s) => one(s, 'basic', 'GET /ten HTTP/1.0\r\n\r\n') },
+  { name: 'HTTP/1.1 request without Host', run: (s) => one(s, 'basic', 'GET /nohost HTTP/1.1\r\nConnection: close\r\n\r\n') },
+  { name: 'POST with content-length body', run: (s) => one(s, 'basic', `POST /p HTTP/1.1\r\n${H}Content-Length: 11\r\nConnection: close\r\n\r\nhello world`) },
+  { name: 'chunked request body', run: (s) => one(s, 'basic', `POST /c HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n`) },
+  { name: 'chunked request with extension and trailer', run: (s) => one(s, 'basic', `POST /c HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n5;ext=1\r\nhello\r\n0\r\nx-trailer: t\r\n\r\n`) },
+  { name: 'chunked response', run: (s) => one(s, 'basic', getClose('/chunked')) },
+  { name: 'large request and response bodies', run: (s) => one(s, 'basic', [`POST /size/2000000 HTTP/1.1\r\n${H}Content-Length: 1000000\r\nConnection: close\r\n\r\n`, Buffer.alloc(1_000_000, 'y')], { ms: 5000 }) },
+  { name: 'close-delimited response', run: (s) => one(s, 'basic', getClose('/eof')) },
+  { name: 'close-delimited response, keep-alive client', run: (s) => one(s, 'basic', get('/eof')) },
+  { name: 'HTTP/1.0 response from the server', run: (s) => one(s, 'basic', get('/http10')) },
+  { name: 'HTTP/1.0 response from the server, client asks close', run: (s) => one(s, 'basic', getClose('/http10')) },
+  { name: 'HTTP/1.0 request with a body', run: (s) => one(s, 'basic', `POST /b HTTP/1.0\r\n${H}Content-Length: 2\r\n\r\nab`) },
+  { name: 'server says connection: close, client keeps alive', run: (s) => one(s, 'basic', [get('/server-close'), { wait: 100 }, getClose('/after')]) },
+  { name: 'HEAD response keeps content-length, no body', run: (s) => one(s, 'basic', [`HEAD /head HTTP/1.1\r\n${H}\r\n`, getClose('/next')], { head: [true, false] }) },
+  { name: '204 without body', run: (s) => one(s, 'basic', [get('/status/204'), { wait: 50 }, getClose('/next')]) },
+  { name: '304 without body', run: (s) => one(s, 'basic', [get('/status/304'), { wait: 50 }, getClose('/next')]) },
+  { name: 'status and reason from the server (404, 500)', run: (s) => one(s, 'basic', [get('/status/404'), { wait: 50 }, getClose('/status/500')]) },
+  { name: 'hop-by-hop headers in the response', run: (s) => one(s, 'basic', getClose('/hop')), connectionNamed: ['x-hop'] },
+  {
+    name: 'hop-by-hop headers in the request',
+    run: (s) => one(s, 'basic', `GET /h HTTP/1.1\r\n${H}Connection: close, X-Secret\r\nX-Secret: 1\r\nKeep-Alive: timeout=5\r\nTE: trailers\r\nProxy-Connection: keep-alive\r\n\r\n`),
+    connectionNamed: ['x-secret'],
+  },
+  { name: 'pipelined requests answered in order', run: (s) => one(s, 'basic', get('/p1') + get('/p2') + `POST /p3 HTTP/1.1\r\n${H}Content-Length: 3\r\n\r\nabc` + getClose('/p4')) },
+  { name: '100-continue', run: (s) => one(s, 'basic', [`POST /cont HTTP/1.1\r\n${H}Content-Length: 5\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n`, { wait: 300 }, 'hello']) },
+  { name: 'HTTP/1.0 client with keep-alive', run: (s) => one(s, 'basic', [`GET /k1 HTTP/1.0\r\n${H}Connection: keep-alive\r\n\r\n`, { wait: 100 }, `GET /k2 HTTP/1.0\r\n${H}\r\n`]) },
+  { name: 'HTTP/1.0 client without keep-alive closes', run: (s) => one(s, 'basic', `GET /k HTTP/1.0\r\n${H}\r\n`) },
+  { name: 'keep-alive connection stays open', run: (s) => one(s, 'basic', get('/ka'), { ms: 400 }) },
+  // ---- message safety
+  { name: 'CL + TE: CL dropped, chunked forwarded, then close', run: (s) => one(s, 'basic', `POST /clte HTTP/1.1\r\n${H}Content-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /smuggled HTTP/1.1\r\n${H}\r\n`) },
+  { name: 'two different Content-Length: 400', run: (s) => one(s, 'basic', `POST / HTTP/1.1\r\n${H}Content-Length: 5\r\nContent-Length: 6\r\n\r\nhello`) },
+  { name: 'identical Content-Length merged', run: (s) => one(s, 'basic', `POST /same HTTP/1.1\r\n${H}Content-Length: 5\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello`) },
+  { name: 'Content-Length list "5, 5"', run: (s) => one(s, 'basic', `POST /list HTTP/1.1\r\n${H}Content-Length: 5, 5\r\nConnection: close\r\n\r\nhello`) },
+  { name: 'malformed Content-Length +5: 400', run: (s) => one(s, 'basic', `POST / HTTP/1.1\r\n${H}Content-Length: +5\r\n\r\nhello`) },
+  { name: 'malformed Content-Length -1: 400', run: (s) => one(s, 'basic', `POST / HTTP/1.1\r\n${H}Content-Length: -1\r\n\r\n`) },
+  { name: 'empty Content-Length: 400', run: (s) => one(s, 'basic', `POST / HTTP/1.1\r\n${H}Content-Length:\r\n\r\n`) },
+  { name: 'Transfer-Encoding chunked, chunked: 400', run: (s) => one(s, 'basic', `POST / HTTP/1.1\r\n${H}Transfer-Encoding: chunked, chunked\r\n\r\n0\r\n\r\n`) },
+  { name: 'Transfer-Encoding xchunked: 400', run: (s) => one(s, 'basic', `POST / HTTP/1.1\r\n${H}Transfer-Encoding: xchunked\r\n\r\n0\r\n\r\n`) },
+  { name: 'two Transfer-Encoding headers: 400', run: (s) => one(s, 'basic', `POST / HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`) },
+  { name: 'Transfer-Encoding gzip, chunked', run: (s) => one(s, 'basic', `POST /gz HTTP/1.1\r\n${H}Transfer-Encoding: gzip, chunked\r\nConnection: close\r\n\r\n3\r\nabc\r\n0\r\n\r\n`) },
+  { name: 'Transfer-Encoding chunked on HTTP/1.0 (forwarded, server connection not kept)', run: (s) => one(s, 'basic', `POST / HTTP/1.0\r\n${H}Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n`) },
+  { name: 'HTTP/1.0 GET with a body: 413', run: (s) => one(s, 'basic', `GET / HTTP/1.0\r\n${H}Content-Length: 5\r\n\r\nhello`) },
+  { name: 'obs-fold is unfolded', run: (s) => one(s, 'basic', `GET /fold HTTP/1.1\r\n${H}X-Folded: a\r\n  b\r\n\tc\r\nConnection: close\r\n\r\n`) },
+  { name: 'bare LF line ends accepted', run: (s) => one(s, 'basic', `GET /lf HTTP/1.1\nHost: example.test\nX-A: 1\nConnection: close\n\n`) },
+  { name: 'lone CR in a header value: 400', run: (s) => one(s, 'basic', `GET / HTTP/1.1\r\n${H}X-A: a\rb\r\n\r\n`) },
+  { name: 'space before colon: 400', run: (s) => one(s, 'basic', `GET / HTTP/1.1\r\n${H}X-A : a\r\n\r\n`) },
+  { name: 'invalid header name character: 400', run: (s) => one(s, 'basic', `GET / HTTP/1.1\r\n${H}X(A): a\r\n\r\n`) },
+  { name: 'two different Host headers: 400', run: (s) => one(s, 'basic', `GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n`) },
+  { name: '100 headers pass', run: (s) => one(s, 'basic', `GET /h100 HTTP/1.1\r\nConnection: close\r\n${many(99)}\r\n`) },
+  { name: 'more than 100 headers: 400', run: (s) => one(s, 'basic', `GET / HTTP/1.1\r\n${H}${many(101)}\r\n`) },
+  { name: 'one header over the buffer: 400', run: (s) => one(s, 'basic', `GET / HTTP/1.1\r\n${H}X-Big: ${'a'.repeat(17000)}\r\n\r\n`) },
+  { name: 'request line over the buffer: 400', run: (s) => one(s, 'basic', `GET /${'a'.repeat(17000)} HTTP/1.1\r\n${H}\r\n`) },
+  { name: 'invalid method token: 400', run: (s) => one(s, 'basic', `G(T / HTTP/1.1\r\n${H}\r\n`) },
+  { name: 'bad version: 400', run: (s) => one(s, 'basic', `GET / HTTP/2.0\r\n${H}\r\n`) },
+  { name: 'garbage request: 400', run: (s) => one(s, 'basic', 'this is not http\r\n\r\n') },
+  { name: 'chunk size over 13 hex digits: 400', run: (s) => one(s, 'basic', `POST /big HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\n\r\n10000000000000\r\nx\r\n`), pending: RAW_400_FOR_BODY_ERRORS },
+  { name: 'invalid chunk size', run: (s) => one(s, 'basic', `POST /bad HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\n\r\nzz\r\nx\r\n0\r\n\r\n`), pending: RAW_400_FOR_BODY_ERRORS },
+  { name: 'leading empty lines before the request line', run: (s) => one(s, 'basic', `\r\n\r\nGET /lead HTTP/1.1\r\n${H}Connection: close\r\n\r\n`) },
+  { name: 'incomplete request then FIN', run: (s) => one(s, 'basic', [`GET / HTTP/1.1\r\n${H}`, { end: true }]) },
+  // ---- errors from the server side
+  { name: '503 when the backend has no server', run: (s) => one(s, 'nosrv', get('/x')), pending: KEEPALIVE_AFTER_ERROR },
+  { name: '503 when the backend has no server, client asks close', run: (s) => one(s, 'nosrv', getClose('/x')), pending: CLOSE_HEADER_ON_ERROR },
+  { name: '503 after retries on a refused server', run: (s) => one(s, 'refused', get('/x'), { ms: 4000 }), pending: KEEPALIVE_AFTER_ERROR },
+  { name: 'redispatch to another server after a refused connection', run: (s) => one(s, 'redispatch', getClose('/x'), { ms: 4000 }) },
+  { name: '504 when the server is too slow', run: (s) => one(s, 'slow', get('/slow/1500'), { ms: 2500 }), pending: KEEPALIVE_AFTER_ERROR },
+  { name: '502 on a garbage response', run: (s) => one(s, 'basic', get('/garbage')), pending: KEEPALIVE_AFTER_ERROR },
+  { name: '502 on an empty response', run: (s) => one(s, 'basic', get('/empty')), pending: KEEPALIVE_AFTER_ERROR },
+  { name: '502 when the server resets', run: (s) => one(s, 'basic', get('/close')), pending: KEEPALIVE_AFTER_ERROR },
+  {
+    name: 'queue timeout: 503 for the queued request',
+    run: async (s) => {
+      const [a, b] = await Promise.all([one(s, 'queue', getClose('/slow/900'), { ms: 2500 }), (async () => {
+        await new Promise((r) => setTimeout(r, 100));
+        return one(s, 'queue', get('/q'), { ms: 2500 });
+      })()]);
+      return { responses: [...a.responses, ...b.responses], closed: b.closed, seen: a.seen.slice(0, 1) };
+    },
+    pending: KEEPALIVE_AFTER_ERROR,
+  },
+  { name: '408 when the request head is incomplete at timeout http-request', run: (s) => one(s, 'reqtimeout', `GET / HTTP/1.1\r\n${H}`, { ms: 1500 }) },
+  { name: '408 on an idle connection (no byte)', run: (s) => one(s, 'reqtimeout', [], { ms: 1500 }) },
+  { name: 'keep-alive idle close is silent', run: (s) => one(s, 'kaidle', get('/a'), { ms: 1500 }) },
+  // ---- connection modes
+  { name: 'option httpclose', run: (s) => one(s, 'httpclose', [get('/a'), { wait: 100 }, get('/b')]) },
+  { name: 'option http-server-close', run: (s) => one(s, 'srvclose', [get('/a'), { wait: 100 }, getClose('/b')]) },
+  { name: 'option http-server-close, HTTP/1.0 keep-alive client', run: (s) => one(s, 'srvclose', [`GET /a HTTP/1.0\r\n${H}Connection: keep-alive\r\n\r\n`]) },
+  // ---- forwardfor / originalto
+  { name: 'option forwardfor appends X-Forwarded-For', run: (s) => one(s, 'ff', getClose('/ff', 'X-Forwarded-For: 10.0.0.1\r\n')) },
+  { name: 'option forwardfor except 127.0.0.0/8', run: (s) => one(s, 'ffexcept', getClose('/ff')) },
+  { name: 'option forwardfor header X-Client if-none (absent)', run: (s) => one(s, 'ffheader', getClose('/ff')) },
+  { name: 'option forwardfor header X-Client if-none (present)', run: (s) => one(s, 'ffheader', getClose('/ff', 'X-Client: 10.9.9.9\r\n')) },
+  { name: 'option originalto', run: (s) => one(s, 'ot', getClose('/ot', 'X-Original-To: 1.2.3.4\r\n')) },
+  // ---- server choice
+  { name: 'roundrobin, equal weights', run: (s) => sequence(s, 'rr', Array.from({ length: 9 }, (_, i) => `/r${i}`)) },
+  { name: 'roundrobin, weights 3/1/2/5', run: (s) => sequence(s, 'rrw', Array.from({ length: 22 }, (_, i) => `/r${i}`)) },
+  { name: 'static-rr, weights 3/1/2/5', run: (s) => sequence(s, 'static', Array.from({ length: 22 }, (_, i) => `/r${i}`)) },
+  { name: 'balance source (map-based)', run: (s) => sequence(s, 'source', Array.from({ length: 16 }, () => '/'), undefined, (i) => `127.0.0.${i + 2}`) },
+  { name: 'balance source (consistent)', run: (s) => sequence(s, 'sourcec', Array.from({ length: 16 }, () => '/'), undefined, (i) => `127.0.0.${i + 2}`) },
+  { name: 'balance uri (map-based)', run: (s) => sequence(s, 'uri', Array.from({ length: 20 }, (_, i) => `/u/${i}?q=${i}`)) },
+  { name: 'balance uri (consistent)', run: (s) => sequence(s, 'uric', Array.from({ length: 20 }, (_, i) => `/u/${i * 7}/x`)) },
+  { name: 'balance url_param (map-based)', run: (s) => sequence(s, 'urlparam', Array.from({ length: 20 }, (_, i) => (i % 5 === 4 ? `/x?other=${i}` : `/x?a=1&id=user${i}`))) },
+  { name: 'balance url_param (consistent)', run: (s) => sequence(s, 'urlparamc', Array.from({ length: 20 }, (_, i) => `/x?id=${i * 13}`)) },
+  { name: 'balance hdr(host) (map-based)', run: (s) => sequence(s, 'hdr', Array.from({ length: 16 }, () => '/'), (i) => `site${i}.example`) },
+  { name: 'balance hdr(host) (consistent)', run: (s) => sequence(s, 'hdrc', Array.from({ length: 16 }, () => '/'), (i) => `host-${i * 3}.test`) },
+  { name: 'weight 0 is never chosen', run: (s) => sequence(s, 'weight0', Array.from({ length: 6 }, (_, i) => `/w${i}`)) },
+  { name: 'backup used when the active server is down (first backup only)', run: (s) => sequence(s, 'backup', Array.from({ length: 6 }, (_, i) => `/b${i}`)) },
+  { name: 'option allbackups balances across backups', run: (s) => sequence(s, 'allbackups', Array.from({ length: 6 }, (_, i) => `/b${i}`)) },
+  {
+    name: 'balance first fills servers in order (maxconn 1, held connections)',
+    run: async (s) => {
+      const held = [0, 1, 2].map((i) => exchange(s.ports.first, getClose(`/slow/${700 - i * 100}`), 2000));
+      await until(() => s.be.s1!.open + s.be.s2!.open + s.be.s3!.open >= 3, 1000);
+      await new Promise((r) => setTimeout(r, 50));
+      const later = await sequence(s, 'first', ['/now']);
+      const results = (await Promise.all(held)).map((e) => /x-server: (\S+)/.exec(e.raw)?.[1] ?? '-');
+      return { responses: [], closed: true, seen: [], extra: { held: results.sort(), later: later.extra } };
+    },
+  },
+  {
+    name: 'leastconn avoids servers holding connections',
+    run: async (s) => {
+      const held = [0, 1].map(() => exchange(s.ports.leastconn, getClose('/slow/600'), 2000));
+      await new Promise((r) => setTimeout(r, 150));
+      const later = await sequence(s, 'leastconn', ['/a', '/b', '/c', '/d']);
+      const results = (await Promise.all(held)).map((e) => /x-server: (\S+)/.exec(e.raw)?.[1] ?? '-');
+      return { responses: [], closed: true, seen: [], extra: { held: results, later: later.extra } };
+    },
+  },
+];
+
+interface Result {
+  name: string;
+  agree: boolean;
+  pending?: string;
+}
+const results: Result[] = [];
+
+describe.skipIf(!hasHaproxy())('differential: haproxy 2.6 vs portico, HTTP engine', () => {
+  const sides: Side[] = [];
+
+  beforeAll(async () => {
+    for (const label of ['haproxy', 'portico'] as const) {
+      const be: Record<string, RawBackend> = {};
+      for (const n of SERVERS) be[n] = await startRawBackend(n);
+      const ports = await freePorts(LISTENS.length);
+      const map = Object.fromEntries(LISTENS.map((n, i) => [n, ports[i]!])) as Record<ListenName, number>;
+      const cfg = config(map, Object.fromEntries(Object.entries(be).map(([n, b]) => [n, b.port])));
+      const proc = label === 'haproxy' ? await startHaproxy(cfg, ports) : await startPortico(cfg, ports);
+      sides.push({ label, proc, ports: map, be });
+    }
+    // Let the first health checks mark the dead servers of `backup`/`allbackups` down.
+    await new Promise((r) => setTimeout(r, 600));
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const s of sides) {
+      await s.proc?.stop();
+      await Promise.all(Object.values(s.be).map((b) => b.close()));
+    }
+    const bad = results.filter((r) => !r.agree);
+    const lines = bad.map((b) => `  - ${b.name}${b.pending ? ` [pending: ${b.pending}]` : ''}`);
+    console.log(`http differential: ${results.length} cases, ${results.length - bad.length} agree\n${lines.join('\n')}`);
+  });
+
+  it.each(CASES)('$name', async (c) => {
+    const [h, p] = await Promise.all(sides.map((s) => c.run(s)));
+    let nh = normalise(h!, c.connectionNamed ?? []);
+    let np = normalise(p!, c.connectionNamed ?? []);
+    const fullyAgree = JSON.stringify(nh) === JSON.stringify(np);
+    const ignore = c.pending?.ignore ?? [];
+    const strip = (o: Obs): Obs => ({
+      ...o,
+      closed: ignore.includes('closed') ? false : o.closed,
+      responses: o.responses.map((r) => (ignore.includes('headers') ? { ...r, headers: [] } : r)),
+    });
+    nh = strip(nh);
+    np = strip(np);
+    results.push({ name: c.name, agree: fullyAgree, pending: fullyAgree ? undefined : c.pending?.bug });
+    expect(nh.responses.length + nh.seen.length + (nh.extra ? 1 : 0) + (nh.closed ? 1 : 0), 'haproxy observed something').toBeGreaterThan(0);
+    expect(np).toEqual(nh);
+  });
+});
