@@ -153,7 +153,7 @@ function ruleKeyword(set: string): Omit<Keyword, 'module'> {
   });
 }
 
-function storedKeyword(name: string, note: string, minArgs = 0, support: 'parsed' | 'accepted' = 'parsed'): Omit<Keyword, 'module'> {
+function storedKeyword(name: string, note: string, minArgs = 0, support: Keyword['support'] = 'parsed'): Omit<Keyword, 'module'> {
   return proxyKeyword(name, {
     support,
     note,
@@ -261,11 +261,11 @@ addKeywords('rules', [
       proxy.monitorFail.push({ args: ctx.args, where: ctx.where });
     },
   }),
-  storedKeyword('stick-table', 'stick tables run with the persistence module', 2),
-  storedKeyword('stick on', 'stick rules run with the persistence module', 1),
-  storedKeyword('stick match', 'stick rules run with the persistence module', 1),
-  storedKeyword('stick store-request', 'stick rules run with the persistence module', 1),
-  storedKeyword('stick store-response', 'stick rules run with the persistence module', 1),
+  storedKeyword('stick-table', 'one table per proxy, with expiry, LRU eviction and every 2.6 data type; `peers` synchronisation is not implemented', 2, 'partial'),
+  storedKeyword('stick on', 'applied in HTTP backends (checked in TCP ones); a stick match wins over a persistence cookie', 1, 'partial'),
+  storedKeyword('stick match', 'applied in HTTP backends (checked in TCP ones); a stick match wins over a persistence cookie', 1, 'partial'),
+  storedKeyword('stick store-request', 'applied in HTTP backends (checked in TCP ones); stored with the server that answered', 1, 'partial'),
+  storedKeyword('stick store-response', 'applied in HTTP backends (checked in TCP ones); stored before http-response rules run', 1, 'partial'),
   storedKeyword('unique-id-format', 'used by the log module', 1),
   storedKeyword('unique-id-header', 'used by the log module', 1),
   storedKeyword('http-reuse', 'server connections are pooled per backend', 1),
