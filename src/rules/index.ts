@@ -13,3 +13,6 @@ export { txnVariable } from './lfvars.js';
 export { serializeReply, parseRawResponse, type HttpReply } from './reply.js';
 export { ErrorPages } from './errors.js';
 export type { Action, Outcome, Rule, RuleSet, RunState } from './types.js';
+export { compileStickOp, STICK_OPS, type StickOp } from './stick-ops.js';
+export { stickRequest, stickResponse, type ProxyStick, type PendingStore } from './stick-rules.js';
+export { tcpStickRequest, tcpStickConnected } from './stick-tcp.js';

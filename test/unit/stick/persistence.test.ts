@@ -86,3 +86,28 @@ describe('stick match / store-request / store-response', () => {
     expect(visit(s, 'GET / HTTP/1.1\nHost: h\nX-Sid: S42\n\n')).toBe('s2');
   });
 });
+
+describe('stick rules for the TCP engine', () => {
+  it('stick on src in a TCP listen: stored once connected, then preferred', async () => {
+    const { loadConfigText } = await import('../../../src/config/load.js');
+    const { Runtime } = await import('../../../src/runtime/runtime.js');
+    const { createSampleContext } = await import('../../../src/sample/context.js');
+    const { tcpStickRequest, tcpStickConnected } = await import('../../../src/rules/index.js');
+    const text = `${HEAD.replace('mode http', 'mode tcp')}listen l\n  bind 127.0.0.1:8080\n  stick-table type ip size 1k\n  stick on src\n  server s1 127.0.0.1:9\n  server s2 127.0.0.1:10\n`;
+    const loaded = loadConfigText(text, 't.cfg');
+    expect(loaded.ok).toBe(true);
+    const rt = new Runtime(loaded.config, {}, loaded.rules);
+    const be = rt.backends.get('l')!;
+    const connect = (ip: string) => {
+      const ss = rt.stick.session(ip)!;
+      const sample = createSampleContext({ conn: { src: ip, srcPort: 1, dst: '127.0.0.1', dstPort: 8080 }, stick: ss.fetch });
+      const r = tcpStickRequest(loaded.rules!, be, ss, sample);
+      tcpStickConnected(loaded.rules!, be, ss, sample, r.server ?? be.findServer('s2'), r.stores);
+      return r.server?.name;
+    };
+    expect(connect('10.0.0.1')).toBeUndefined();
+    expect(connect('10.0.0.1')).toBe('s2');
+    expect(connect('10.0.0.2')).toBeUndefined();
+    expect(rt.stick.show(['l']).split('\n').filter(Boolean).length).toBe(3);
+  });
+});
