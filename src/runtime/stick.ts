@@ -114,7 +114,8 @@ export class SessionStick implements StickFetchContext {
 
   constructor(
     readonly tables: StickTables,
-    readonly src: string | undefined,
+    /** Client address for src_* fetches; an engine that learns the real one (PROXY protocol) sets it. */
+    public src: string | undefined,
   ) {}
 
   table(name: string): StickTable | undefined {
