@@ -180,8 +180,7 @@ export function printDiagnostics(list: Diagnostic[], write: (s: string) => void)
 export async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'vrrp') {
     // The sidecar is loaded only when asked for: its raw-socket addon is optional.
-    const vrrpModule: string = './vrrp/cli.js';
-    const { vrrpMain } = (await import(vrrpModule)) as { vrrpMain(argv: string[]): Promise<number> };
+    const { vrrpMain } = await import('./vrrp/cli.js');
     return vrrpMain(argv.slice(1));
   }
   const parsed = parseArgs(argv);

@@ -71,12 +71,7 @@ export function txnEval(txn: HttpTxn, env: EvalEnv): TxnEval {
   const req = txn.req?.head ?? { ...EMPTY_REQUEST, headers: [] };
   const fe: ProxyRef = { name: s.fe.name, id: s.fe.id };
   const sample = createSampleContext({
-    conn: {
-      src: s.client.remoteAddress ?? '',
-      srcPort: s.client.remotePort ?? 0,
-      dst: s.client.localAddress ?? '',
-      dstPort: s.client.localPort ?? s.listener.port,
-    },
+    conn: s.conn,
     req,
     frontend: fe,
     // Until a backend is chosen, HAProxy's backend is the frontend itself.

@@ -3,7 +3,8 @@
  * connect with `timeout connect`, retry refused or timed-out connections up to `retries` times
  * with a pause of up to 1 s, and with `option redispatch` move the last retry to another server.
  */
-import { connect as netConnect, type Socket } from 'node:net';
+import { connect as netConnect, isIP, type Socket } from 'node:net';
+import { connect as tlsConnect, checkServerIdentity } from 'node:tls';
 import type { LbRequest } from '../lb/index.js';
 import type { BackendRuntime, AssignFailure } from './backend.js';
 import type { ServerRuntime } from './server.js';
@@ -46,11 +47,33 @@ function tune(socket: Socket): void {
   socket.setNoDelay(true);
 }
 
-export function openServerSocket(server: ServerRuntime, frontendPort: number): Socket {
+/**
+ * Opens a connection to `server`; with `ssl` on the server line it is a TLS connection, and the
+ * event that says it is usable is 'secureConnect' instead of 'connect'.
+ */
+export function openServerSocket(server: ServerRuntime, frontendPort: number): { socket: Socket; ready: 'connect' | 'secureConnect' } {
   const t = server.target;
+  const c = server.config;
+  if (c.ssl && t.kind === 'inet') {
+    const sni = server.tlsSni ?? (isIP(t.host) ? undefined : t.host);
+    // As HAProxy: the chain is verified; the name only against `verifyhost`, else the SNI sent.
+    const expected = typeof c.extra['verifyhost'] === 'string' ? c.extra['verifyhost'] : server.tlsSni;
+    const socket = tlsConnect({
+      host: t.host,
+      port: server.portFor(frontendPort),
+      servername: sni,
+      rejectUnauthorized: c.verify === 'required',
+      checkServerIdentity: (_host, cert) => (expected ? checkServerIdentity(expected, cert) : undefined),
+      ...(server.tlsCa ? { ca: server.tlsCa } : {}),
+      ...(c.alpn ? { ALPNProtocols: c.alpn.split(',') } : {}),
+      ...(server.tlsCert ? { cert: server.tlsCert, key: server.tlsCert } : {}),
+    });
+    tune(socket);
+    return { socket, ready: 'secureConnect' };
+  }
   const socket = t.kind === 'unix' ? netConnect({ path: t.path }) : netConnect({ host: t.host, port: server.portFor(frontendPort) });
   tune(socket);
-  return socket;
+  return { socket, ready: 'connect' };
 }
 
 export function connectToServer(req: ConnectRequest, done: (r: ConnectResult) => void): ConnectAttempt {
@@ -112,11 +135,11 @@ export function connectToServer(req: ConnectRequest, done: (r: ConnectResult) =>
     const connectStart = Date.now();
     server.counters.connect++;
     backend.counters.connect++;
-    const s = openServerSocket(server, req.frontendPort);
+    const { socket: s, ready } = openServerSocket(server, req.frontendPort);
     socket = s;
     const onFail = (kind: 'connect-refused' | 'connect-timeout') => {
       if (timer) clearTimeout(timer);
-      s.removeAllListeners('connect');
+      s.removeAllListeners(ready);
       s.removeAllListeners('error');
       s.on('error', () => {});
       s.destroy();
@@ -152,7 +175,7 @@ export function connectToServer(req: ConnectRequest, done: (r: ConnectResult) =>
     };
     s.once('error', () => onFail('connect-refused'));
     if (backend.timeouts.connect > 0) timer = setTimeout(() => onFail('connect-timeout'), backend.timeouts.connect);
-    s.once('connect', () => {
+    s.once(ready, () => {
       if (timer) clearTimeout(timer);
       s.removeAllListeners('error');
       if (aborted) {

@@ -55,7 +55,9 @@ function onEvent(be: BackendRuntime, s: ServerRuntime, ev: CheckEvent, log: Heal
 }
 
 /** Creates and starts the schedulers of every backend; returns a function that stops them all. */
-export function startHealthChecks(backends: Iterable<BackendRuntime>, spreadChecks: number | undefined, log: HealthLog): () => void {
+export function startHealthChecks(backendList: Iterable<BackendRuntime>, spreadChecks: number | undefined, log: HealthLog): () => void {
+  // Walked several times below: an iterator would be exhausted after the first loop.
+  const backends = [...backendList];
   const planned: { be: BackendRuntime; s: ServerRuntime }[] = [];
   for (const be of backends) for (const s of be.servers) if (s.config.check.check || s.config.check.agentCheck) planned.push({ be, s });
   const minInter = Math.max(1000, ...planned.map(({ s }) => resolveServerChecks(s.config.check).inter));
@@ -123,7 +125,7 @@ export function startHealthChecks(backends: Iterable<BackendRuntime>, spreadChec
     for (const s of be.servers) {
       const t = s.config.check.track;
       if (!t) continue;
-      const other = [...backends].find((b) => b.name === (t.proxy ?? be.name))?.findServer(t.server);
+      const other = backends.find((b) => b.name === (t.proxy ?? be.name))?.findServer(t.server);
       if (other?.checks) {
         if (!s.checks) {
           const r = resolveServerChecks(s.config.check);

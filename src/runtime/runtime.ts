@@ -18,7 +18,7 @@ import { dirname } from 'node:path';
 import type { Bind } from '../config/model.js';
 import { buildBindTls, type BindTls } from '../tls/bind-tls.js';
 import { CertError } from '../tls/certs.js';
-import { terminateTls, type TlsInfo } from '../tls/terminate.js';
+import { attachStatsHooks } from './stats-hooks.js';
 import { Diagnostics } from '../core/diag.js';
 import { compileProxyRules, createHttpHooks, newEvalEnv, type CompiledRules } from '../rules/index.js';
 import { StickTables } from './stick.js';
@@ -61,13 +61,21 @@ export class Runtime {
       if (hasFrontend(p) && p.kind !== 'defaults' && p.kind !== 'backend') this.frontends.push(new FrontendRuntime(p, ids.get(p)!, this.global, this.backends, engine));
     }
     // Rules are normally compiled by loadConfig (and reported there); compile here for direct use.
-    this.httpHooks = createHttpHooks(rules ?? compileProxyRules(config, new Diagnostics()), newEvalEnv(new Map(), this));
+    const compiled = rules ?? compileProxyRules(config, new Diagnostics());
+    const env = newEvalEnv(new Map(), this);
+    this.httpHooks = createHttpHooks(compiled, env);
+    attachStatsHooks(this, this.httpHooks, compiled, env);
     attachLogging(this);
   }
 
   private serve(fe: FrontendRuntime, socket: Socket, listener: Listener, done: () => void): void {
     // tcp-request rules, PROXY header, log line at accept, then the TCP or HTTP engine.
     serveConnection(this, fe, socket, listener, done);
+  }
+
+  /** The TLS settings of an `ssl` bind (built at start), or undefined for a clear bind. */
+  tlsFor(bind: Bind): BindTls | undefined {
+    return this.tls.get(bind);
   }
 
   /** Loads the certificates of every `ssl` bind; throws CertError with the bind's location. */

@@ -3,12 +3,23 @@
  * (for requests bound to it by persistence) and its pool of idle keep-alive connections.
  */
 import type { Socket } from 'node:net';
+import { readFileSync } from 'node:fs';
 import type { Server } from '../config/model.js';
 import type { LbServer } from '../lb/index.js';
 import type { CheckScheduler } from '../checks/index.js';
 import { BeCounters } from '../stats/counters.js';
 import type { Waiter } from './queue.js';
 import { WaitQueue } from './queue.js';
+
+/** Reads a file named by a server option; a missing file is reported by the TLS layer at connect. */
+function readOptional(path: string | true | undefined): string | undefined {
+  if (typeof path !== 'string') return undefined;
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
 
 /** Idle connections kept per server. */
 const MAX_IDLE = 256;
@@ -47,6 +58,11 @@ export class ServerRuntime {
   lb!: LbServer;
   /** Idle server connections ready for reuse. Most recently used last. */
   readonly idle: Socket[] = [];
+  /** TLS to the server: CA bundle (`ca-file`) and client certificate (`crt`), read at start. */
+  tlsCa: string | undefined;
+  tlsCert: string | undefined;
+  /** `sni` when it is a constant (a name, or `str(name)`); expressions per request are not evaluated yet. */
+  tlsSni: string | undefined;
   /** When the state last changed (ms since the epoch) and the time spent DOWN, for stats. */
   lastChange = Date.now();
   downtime = 0;
@@ -58,6 +74,10 @@ export class ServerRuntime {
     this.maxconn = config.maxconn ?? 0;
     this.maxqueue = config.maxqueue ?? 0;
     this.admin = { maint: config.disabled === true, resolveMaint: false, drain: config.weight === 0 };
+    this.tlsCa = readOptional(config.extra['ca-file']);
+    this.tlsCert = readOptional(config.extra['crt']);
+    const sni = config.sni?.trim();
+    this.tlsSni = sni === undefined ? undefined : (/^str\((.*)\)$/.exec(sni)?.[1] ?? (sni.includes('(') ? undefined : sni));
     this.target =
       config.address?.kind === 'unix'
         ? { kind: 'unix', path: config.address.path }

@@ -16,7 +16,14 @@ export interface ConnectionInfo {
   dst: string;
   dstPort: number;
   /** TLS on the client side (ssl_fc). */
-  ssl?: { sni?: string; protocol?: string; cipher?: string };
+  ssl?: {
+    sni?: string;
+    protocol?: string;
+    cipher?: string;
+    alpn?: string;
+    /** A client certificate was presented (ssl_c_used): whether it verified, and its subject DN. */
+    clientCert?: { verified: boolean; verifyError?: string; subject?: string };
+  };
 }
 
 /** A proxy as fetches see it: fe_name/fe_id, be_name/be_id. */

@@ -22,6 +22,7 @@ import { parseProxyHeader, PROXY_ERRORS } from './proxy-protocol.js';
 import { compileTcpRules, type CompiledTcp, type TcpRuleState } from './rules.js';
 import { runTcpRules, type PayloadWatch } from './run-rules.js';
 import { startTcpSession } from './stream.js';
+import { terminateTls, type TlsInfo } from '../tls/terminate.js';
 
 interface TcpRuntimeState {
   rules: Map<object, CompiledTcp>;
@@ -54,11 +55,13 @@ class Connection {
   private readonly watch: PayloadWatch = { touched: false };
   private buffered: Buffer | undefined;
   private clientEnded = false;
+  /** What the TLS handshake said, on an `ssl` bind. */
+  private tls: TlsInfo | undefined;
 
   constructor(
     private readonly rt: Runtime,
     private readonly fe: FrontendRuntime,
-    private readonly socket: Socket,
+    private socket: Socket,
     private readonly listener: Listener,
     private readonly done: () => void,
   ) {
@@ -185,6 +188,26 @@ class Connection {
   }
 
   private afterHandshake(): void {
+    // TLS on an `ssl` bind: after the PROXY header, before the session rules, as in HAProxy.
+    const tls = this.rt.tlsFor(this.listener.bind);
+    if (tls && !this.tls) {
+      const raw = this.socket;
+      terminateTls(raw, tls, this.fe.timeouts.httpRequest || this.fe.timeouts.client, (sock, info) => {
+        if (!sock || !info) {
+          this.fe.counters.failedReq++;
+          return this.done();
+        }
+        // Fetches and logs keep seeing the client the PROXY header (or the socket) named.
+        overrideAddresses(sock, { src: raw.remoteAddress, srcPort: raw.remotePort, dst: raw.localAddress, dstPort: raw.localPort, family: raw.remoteFamily === 'IPv6' ? 'IPv6' : 'IPv4' });
+        setConnInfo(sock, this.info);
+        sock.pause();
+        this.socket = sock;
+        this.tls = info;
+        this.st.sample.conn = { ...this.connFacts(), ssl: { sni: info.sni, protocol: info.protocol, cipher: info.cipher, alpn: info.alpn, clientCert: info.clientCert } };
+        this.afterHandshake();
+      });
+      return;
+    }
     const c = this.compiled;
     if (c && c.session.length > 0) {
       const r = runTcpRules(c.session, 0, this.st, true);
@@ -262,7 +285,7 @@ class Connection {
         return this.done();
       }
       if (this.buffered?.length) socket.unshift(this.buffered);
-      return startHttpSession(rt, fe, socket, listener, this.done);
+      return startHttpSession(rt, fe, socket, listener, this.done, this.tls);
     }
     const backend = termination ? undefined : chooseTcpBackend(fe, this.compiled, this.st.sample, this.st.lf);
     const log = logSystemOf(rt)?.forProxy(fe.config);

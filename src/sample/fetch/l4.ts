@@ -62,3 +62,45 @@ defineFetch({
     return v === undefined ? undefined : { type: 'str', value: v };
   },
 });
+
+// ALPN and client certificates (7.3.4).
+defineFetch({
+  name: 'ssl_fc_alpn',
+  args: NO_ARGS,
+  out: 'str',
+  needs: 'l5',
+  fetch: (_, ctx) => {
+    const alpn = ssl(ctx)?.alpn;
+    return alpn === undefined ? undefined : { type: 'str', value: alpn };
+  },
+});
+const clientCert = (ctx: SampleContext) => ssl(ctx)?.clientCert;
+for (const name of ['ssl_c_used', 'ssl_fc_has_crt']) {
+  defineFetch({ name, args: NO_ARGS, out: 'bool', needs: 'l5', fetch: (_, ctx) => (ssl(ctx) ? { type: 'bool', value: clientCert(ctx) !== undefined } : undefined) });
+}
+// ssl_c_verify: 0 when the chain verified (X509_V_OK), else a non-zero verify code.
+defineFetch({
+  name: 'ssl_c_verify',
+  args: NO_ARGS,
+  out: 'int',
+  needs: 'l5',
+  fetch: (_, ctx) => {
+    if (!ssl(ctx)) return undefined;
+    const c = clientCert(ctx);
+    return { type: 'int', value: !c || c.verified ? 0 : 1 };
+  },
+});
+defineFetch({
+  name: 'ssl_c_s_dn',
+  args: { types: ['str'], min: 0 },
+  out: 'str',
+  needs: 'l5',
+  fetch: (args, ctx) => {
+    const dn = clientCert(ctx)?.subject;
+    if (dn === undefined) return undefined;
+    const field = (args as string[])[0];
+    if (field === undefined) return { type: 'str', value: dn };
+    const m = new RegExp(`/${field}=([^/]*)`).exec(dn);
+    return m ? { type: 'str', value: m[1]! } : undefined;
+  },
+});

@@ -20,7 +20,7 @@ frontend fe
   default_backend app
 backend app
   server s1 127.0.0.1:${b1.port}
-  server s2 127.0.0.1:1
+  server s2 127.0.0.1:1 disabled
 listen stats
   bind 127.0.0.1:${st}
   stats uri /stats

@@ -1,0 +1,121 @@
+/**
+ * The TLS side of an `ssl` bind: secure contexts built once at start from its certificates and
+ * options (ALPN, versions, ciphers, client-certificate verification), and SNI selection with
+ * the first certificate as the default, as HAProxy does (`strict-sni` refuses unknown names).
+ */
+import { createSecureContext, type SecureContext, type SecureContextOptions } from 'node:tls';
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import type { Bind, Global } from '../config/model.js';
+import { loadCrt, loadCrtList, nameMatches, CertError, type LoadedCert } from './certs.js';
+
+export interface BindTls {
+  contexts: { cert: LoadedCert; context: SecureContext }[];
+  defaultContext: SecureContext;
+  alpn?: string[];
+  requestCert: boolean;
+  rejectUnauthorized: boolean;
+  strictSni: boolean;
+  /** Picks the context for an SNI name; undefined with strict-sni and no match. */
+  select(servername: string | undefined): SecureContext | undefined;
+}
+
+const VERSIONS: Record<string, 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3'> = {
+  TLSv1: 'TLSv1',
+  'TLSv1.0': 'TLSv1',
+  'TLSv1.1': 'TLSv1.1',
+  'TLSv1.2': 'TLSv1.2',
+  'TLSv1.3': 'TLSv1.3',
+};
+
+/** ssl-default-bind-options words that apply to every ssl bind (only the version bounds matter here). */
+function defaultBindOptions(global: Global): string[] {
+  const line = global.ignored.find((l) => l.args[0] === 'ssl-default-bind-options');
+  return line ? line.args.slice(1) : [];
+}
+
+function globalValue(global: Global, name: string): string | undefined {
+  return global.ignored.find((l) => l.args[0] === name)?.args[1];
+}
+
+/**
+ * A relative path is taken from crt-base/ca-base when set, else from the working directory as
+ * HAProxy does, falling back to the configuration file's directory (portico runs from anywhere).
+ */
+function resolvePath(p: string, base: string | undefined, configDir: string): string {
+  if (isAbsolute(p)) return p;
+  if (base) return join(base, p);
+  return existsSync(p) ? p : join(configDir, p);
+}
+
+export function buildBindTls(bind: Bind, global: Global, baseDir: string): BindTls {
+  const certs: LoadedCert[] = [];
+  for (const crt of bind.crt) certs.push(...loadCrt(resolvePath(crt, globalValue(global, 'crt-base'), baseDir)));
+  const list = bind.extra['crt-list'];
+  if (typeof list === 'string') certs.push(...loadCrtList(resolvePath(list, globalValue(global, 'crt-base'), baseDir), baseDir));
+  if (certs.length === 0) throw new CertError(`'bind ${bind.spec}' : 'ssl' requires a certificate ('crt' or 'crt-list').`);
+
+  const opts = [...defaultBindOptions(global)];
+  const word = (name: string): string | undefined => {
+    const v = bind.extra[name];
+    if (typeof v === 'string') return v;
+    const i = opts.indexOf(name);
+    return i >= 0 ? opts[i + 1] : undefined;
+  };
+  const flag = (name: string) => bind.extra[name] === true || opts.includes(name);
+  const base: SecureContextOptions = {};
+  const min = word('ssl-min-ver');
+  const max = word('ssl-max-ver');
+  for (const [k, v] of [['ssl-min-ver', min], ['ssl-max-ver', max]] as const) {
+    if (v !== undefined && !VERSIONS[v]) throw new CertError(`'bind ${bind.spec}' : '${k}' : unknown version '${v}' (SSLv3, TLSv1.0, TLSv1.1, TLSv1.2 or TLSv1.3).`);
+  }
+  if (min) base.minVersion = VERSIONS[min];
+  if (max) base.maxVersion = VERSIONS[max];
+  if (flag('force-tlsv12')) (base.minVersion = 'TLSv1.2'), (base.maxVersion = 'TLSv1.2');
+  if (flag('force-tlsv13')) (base.minVersion = 'TLSv1.3'), (base.maxVersion = 'TLSv1.3');
+  if (flag('no-tlsv13') && !max) base.maxVersion = 'TLSv1.2';
+  const ciphers = word('ciphers') ?? globalValue(global, 'ssl-default-bind-ciphers');
+  if (ciphers) base.ciphers = ciphers;
+  const suites = word('ciphersuites') ?? globalValue(global, 'ssl-default-bind-ciphersuites');
+  if (suites) base.ciphers = base.ciphers ? `${base.ciphers}:${suites}` : suites;
+  const curves = word('curves') ?? globalValue(global, 'ssl-default-bind-curves');
+  if (curves) base.ecdhCurve = curves;
+  const caFile = word('ca-file');
+  if (caFile) {
+    try {
+      base.ca = readFileSync(resolvePath(caFile, globalValue(global, 'ca-base'), baseDir), 'utf8');
+    } catch {
+      throw new CertError(`'bind ${bind.spec}' : unable to load CA file '${caFile}'.`);
+    }
+  }
+  if (flag('no-tls-tickets')) base.sessionIdContext = undefined;
+  const verify = word('verify') ?? (caFile ? 'required' : 'none');
+
+  const contexts = certs.map((cert) => {
+    try {
+      return { cert, context: createSecureContext({ ...base, cert: cert.pem, key: cert.key }) };
+    } catch (e) {
+      throw new CertError(`unable to load SSL certificate '${cert.file}': ${(e as Error).message}`);
+    }
+  });
+  const strictSni = flag('strict-sni');
+  return {
+    contexts,
+    defaultContext: contexts[0]!.context,
+    // HTTP/2 is not served yet: offering h2 would make clients speak it; they fall back to http/1.1.
+    alpn: bind.alpn?.split(',').filter((p) => p !== '' && p !== 'h2'),
+    requestCert: verify !== 'none',
+    rejectUnauthorized: verify === 'required',
+    strictSni,
+    select(servername) {
+      const name = servername?.toLowerCase();
+      if (name) {
+        for (const c of contexts) {
+          const patterns = c.cert.filters ?? c.cert.names;
+          if (patterns.some((p) => !p.startsWith('!') && nameMatches(p, name)) && !patterns.some((p) => p.startsWith('!') && nameMatches(p.slice(1), name))) return c.context;
+        }
+      }
+      return strictSni ? undefined : contexts[0]!.context;
+    },
+  };
+}
