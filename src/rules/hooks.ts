@@ -203,6 +203,7 @@ export function createHttpHooks(compiled: CompiledRules, env: EvalEnv): HttpHook
       for (const [p, rtp] of [[be, txn.backend], [fe, feRt]] as const) {
         if (!p || !rtp || p.rules['http-response'].length === 0) continue;
         st.proxy = { name: p.name, tarpitMs: rtp.timeouts.tarpit };
+        txn.session.stick?.proxy(p.name);
         const o = runRules(p.rules['http-response'], st);
         if (o && o.kind === 'reply') {
           const r = afterResponse(txn, o.reply);
