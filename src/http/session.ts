@@ -212,6 +212,13 @@ export class HttpSession {
         this.txn.badRequest = true;
         return this.finishWithRaw(400);
       }
+      if (this.requestsSeen === 0 && this.fe.config.options['http-ignore-probes'] !== true) {
+        // Closed before a first request: HAProxy logs it (400, CR--, "<BADREQ>") and answers nothing.
+        this.txn = new HttpTxn(this, undefined, Date.now());
+        this.txn.status = 400;
+        this.txn.termination = 'CR--';
+        this.endTransaction(false);
+      }
       return this.close();
     }
     if (this.state === State.Tunnel) {

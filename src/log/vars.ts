@@ -74,7 +74,8 @@ function retries(connect: ConnectResult | undefined): LfValue {
 }
 
 function captureList(values: (string | undefined)[] | undefined, extra: string[], declared: number): { braces: string; list: string[] } | undefined {
-  const all = [...(values ?? new Array<string | undefined>(declared)), ...extra];
+  const mine = values ?? [];
+  const all = [...mine, ...new Array<string | undefined>(Math.max(0, declared - mine.length)), ...extra];
   if (all.length === 0) return undefined;
   const list = all.map((v) => escapeCapture(v ?? ''));
   return { braces: `{${list.join('|')}}`, list };
@@ -167,14 +168,19 @@ export class HttpLogVars {
         return esc(txnLogState(txn).captured?.reqCookie);
       case 'CS':
         return esc(txnLogState(txn).captured?.resCookie);
+      case 'B':
+        // Errors the H1 layer sends by itself (unparsable or incomplete requests) are not counted.
+        return txn.req ? txn.bytesOut : 0;
       case 'hr':
       case 'hrl': {
+        if (!txn.req) return NOTHING;
         const c = captureList(txnLogState(txn).captured?.request, reqRuleCaptures(txn), this.declaredReq);
         if (!c) return NOTHING;
         return name === 'hr' ? c.braces : c.list.join('" "');
       }
       case 'hs':
       case 'hsl': {
+        if (!txn.req) return NOTHING;
         const c = captureList(txnLogState(txn).captured?.response, resRuleCaptures(txn), this.declaredRes);
         if (!c) return NOTHING;
         return name === 'hs' ? c.braces : c.list.join('" "');
