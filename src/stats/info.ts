@@ -18,6 +18,8 @@ export interface InfoField {
   prom?: { name: string; type: 'gauge' | 'counter'; help: string };
   /** Not printed by `show info` (Debian's build lacks zlib) but exported to Prometheus, as NaN. */
   hidden?: boolean;
+  /** Left out of `show info` when it has no value (HAProxy skips empty fields such as description). */
+  omitWhenEmpty?: boolean;
 }
 
 const uptimeSec = (i: ProcessInfo, now: number) => Math.max(0, Math.floor((now - i.startTime) / 1000));
@@ -91,7 +93,8 @@ export const ALL_INFO_FIELDS: readonly InfoField[] = [
   f(48, 'Run_queue', 'MGP', 'u32', 'Active tasks', (i) => i.runQueue, pg('current_run_queue', 'Active tasks')),
   f(49, 'Idle_pct', 'MaP', 'u32', 'Idle time over the last second, in percent', (i) => i.idlePct, pg('idle_time_percent', 'Idle time over the last second, in percent')),
   f(50, 'node', 'COS', 'str', 'Node name', (i) => i.node ?? ''),
-  f(51, 'description', 'COS', 'str', 'Node description', (i) => i.description ?? ''),
+  // HAProxy leaves the field out entirely when no description is configured.
+  { ...f(51, 'description', 'COS', 'str', 'Node description', (i) => i.description), omitWhenEmpty: true },
   f(52, 'Stopping', 'MGP', 'u32', '1 while stopping', (i) => (i.stopping ? 1 : 0), pg('stopping', '1 while the process is stopping')),
   f(53, 'Jobs', 'MGP', 'u32', 'Active jobs', (i) => i.jobs, pg('jobs', 'Active jobs (connections, listeners)')),
   f(54, 'Unstoppable Jobs', 'MGP', 'u32', 'Unstoppable jobs', zero, pg('unstoppable_jobs', 'Unstoppable jobs')),
@@ -117,6 +120,11 @@ export const ALL_INFO_FIELDS: readonly InfoField[] = [
 /** The fields `show info` prints. */
 export const INFO_FIELDS: readonly InfoField[] = ALL_INFO_FIELDS.filter((fld) => !fld.hidden);
 
+/** Fields to print for this process: those without a value to show are left out when HAProxy does so. */
+function present(info: ProcessInfo, now: number): InfoField[] {
+  return INFO_FIELDS.filter((fld) => !fld.omitWhenEmpty || (fld.get(info, now) ?? '') !== '');
+}
+
 export interface InfoOptions {
   /** Append descriptions (`show info desc`, `show info typed desc`). */
   desc?: boolean;
@@ -125,7 +133,7 @@ export interface InfoOptions {
 /** `show info`: "Key: value" lines. */
 export function renderInfo(info: ProcessInfo, now: number, o: InfoOptions = {}): string {
   let out = '';
-  for (const fld of INFO_FIELDS) {
+  for (const fld of present(info, now)) {
     out += `${fld.name}: ${formatValue(fld.get(info, now))}${o.desc ? `:"${fld.desc}"` : ''}\n`;
   }
   return out;
@@ -134,7 +142,7 @@ export function renderInfo(info: ProcessInfo, now: number, o: InfoOptions = {}):
 /** `show info typed`: "pos.Name.1:TAGS:type:value" lines. */
 export function renderInfoTyped(info: ProcessInfo, now: number, o: InfoOptions = {}): string {
   let out = '';
-  for (const fld of INFO_FIELDS) {
+  for (const fld of present(info, now)) {
     out += `${fld.pos}.${fld.name}.1:${fld.tags}:${fld.type}:${formatValue(fld.get(info, now))}`;
     out += o.desc ? `:"${fld.desc}"\n` : '\n';
   }
@@ -143,7 +151,7 @@ export function renderInfoTyped(info: ProcessInfo, now: number, o: InfoOptions =
 
 /** `show info json`: one compact array of {field, processNum, tags, value}. */
 export function renderInfoJson(info: ProcessInfo, now: number): string {
-  const items = INFO_FIELDS.map((fld) => {
+  const items = present(info, now).map((fld) => {
     const v = fld.get(info, now);
     return {
       field: { pos: fld.pos, name: fld.name },
