@@ -93,7 +93,7 @@ export function attachLogging(rt: Runtime, diags: Diagnostics = new Diagnostics(
   const processLog = rt.options.log;
   rt.options.log = (level, message) => {
     processLog?.(level, message);
-    const m = /^(?:Server|Health check for (?:backup )?server|Agent check for (?:backup )?server) ([^/\s]+)\//.exec(message);
+    const m = /^(?:(?:Backup )?Server|Health check for (?:backup )?server|Agent check for (?:backup )?server) ([^/\s]+)\//.exec(message);
     const noServer = /^backend '([^']+)' has no server available!$/.exec(message);
     const name = m?.[1] ?? noServer?.[1];
     const pl = name ? sys.byProxyName(name) : undefined;

@@ -163,7 +163,7 @@ export class ProxyLog {
     if (this.dontlognull && client.bytesRead === 0) return;
     const level = this.separateErrors ? LOG_ERR : LOG_INFO;
     if (!this.accepts(level)) return;
-    const bindName = listener.bind.name ?? String(listener.bind.where.line);
+    const bindName = listener.bind.name ?? String(this.proxy.binds.indexOf(listener.bind) + 1);
     const line = `${strip(client.remoteAddress) ?? 'unix'}:${client.remotePort ?? 0} [${formatLogDateMs(acceptedAt)}] ${this.proxy.name}/${bindName}: ${message}`;
     for (const d of this.dests) d.emit(level, line, this.tag);
   }
