@@ -6,7 +6,7 @@
 import type { Socket } from 'node:net';
 import type { Proxy } from '../config/model.js';
 import type { HeaderList } from './message.js';
-import { removeHopByHop } from './h1/headers.js';
+import { getHeaders, removeHopByHop } from './h1/headers.js';
 import type { HttpTxn } from './txn.js';
 import type { Listener } from '../runtime/listeners.js';
 
@@ -149,6 +149,11 @@ export function prepareRequestHeaders(txn: HttpTxn, mode: ConnMode, client: Sock
 export function prepareResponseHeaders(txn: HttpTxn, _mode: ConnMode, upgrade: boolean): HeaderList {
   const res = txn.res!;
   const out = withoutHopByHop(res.head.headers, upgrade, res.framing === 'chunked');
+  // A response to HEAD has no body but describes the one a GET would get: HAProxy keeps its
+  // Transfer-Encoding, as it keeps its Content-Length.
+  if (res.framing !== 'chunked' && txn.req!.head.method === 'HEAD') {
+    for (const v of getHeaders(res.head.headers, 'transfer-encoding')) out.push('transfer-encoding', v);
+  }
   if (upgrade) out.push('connection', 'upgrade');
   else if (txn.closeAfter) {
     // An HTTP/1.0 response closes by default: HAProxy adds nothing then.

@@ -13,7 +13,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { freePorts, hasHaproxy, startHaproxy, startPortico, type Proc } from '../harness.js';
-import { exchange, splitResponses, startRawBackend, until, type RawBackend, type Step } from './lib.js';
+import { RAW_RESPONSES, exchange, splitResponses, startRawBackend, until, type RawBackend, type Step } from './lib.js';
 
 const SERVERS = ['s1', 's2', 's3', 's4'] as const;
 
@@ -179,7 +179,7 @@ interface Case {
    * parts are left out of the comparison and the case counts as a disagreement in the summary.
    * Remove the entry once the fix lands.
    */
-  pending?: { bug: string; ignore: ('closed' | 'headers')[] };
+  pending?: { bug: string; ignore: ('closed' | 'headers' | 'connection-header' | 'extra')[] };
 }
 
 /** Engine differences reported to the owner of src/http/session.ts (see the report of issue 3). */
@@ -189,7 +189,11 @@ const KEEPALIVE_AFTER_ERROR = {
 };
 const CLOSE_HEADER_ON_ERROR = {
   bug: "session.ts replyError() sends HAProxy's error page without `connection: close` when the transaction closes; HAProxy adds it",
-  ignore: ['headers' as const],
+  ignore: ['connection-header' as const],
+};
+const REUSE_SAFE = {
+  bug: 'session.ts connect(): the first request of a client connection reuses an idle server connection; HAProxy 2.6 (http-reuse safe) opens a new one',
+  ignore: ['extra' as const],
 };
 const RAW_400_FOR_BODY_ERRORS = {
   bug: 'session.ts onRequestBodyData(): a bad chunk size gets the proxied 400 (lower-case headers); HAProxy sends its raw H1 400 as for head errors (finishWithRaw)',
@@ -264,6 +268,33 @@ const CASES: Case[] = [
   { name: 'invalid chunk size', run: (s) => one(s, 'basic', `POST /bad HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\n\r\nzz\r\nx\r\n0\r\n\r\n`), pending: RAW_400_FOR_BODY_ERRORS },
   { name: 'leading empty lines before the request line', run: (s) => one(s, 'basic', `\r\n\r\nGET /lead HTTP/1.1\r\n${H}Connection: close\r\n\r\n`) },
   { name: 'incomplete request then FIN', run: (s) => one(s, 'basic', [`GET / HTTP/1.1\r\n${H}`, { end: true }]) },
+  // ---- what servers say
+  ...Object.keys(RAW_RESPONSES).map((name) => ({
+    name: `server response: ${name}`,
+    run: (s: Side) => one(s, 'basic', getClose(`/resp/${name}`)),
+    pending: ['twocl', 'badcl', 'spacecolon', 'bigheader', 'teidentity'].includes(name) ? CLOSE_HEADER_ON_ERROR : undefined,
+  })),
+  { name: 'HEAD to a chunked response', run: (s) => one(s, 'basic', [`HEAD /chunked HTTP/1.1\r\n${H}\r\n`, { wait: 100 }, getClose('/next')], { head: [true, false] }) },
+  // ---- server connections
+  {
+    name: 'keep-alive: server connection reused across requests',
+    run: async (s) => {
+      const before = s.be.s1!.connections;
+      const o = await one(s, 'basic', [get('/1'), { wait: 50 }, get('/2'), { wait: 50 }, getClose('/3')]);
+      return { ...o, extra: { serverConnections: s.be.s1!.connections - before } };
+    },
+    pending: REUSE_SAFE,
+  },
+  {
+    name: 'http-server-close: one server connection per request',
+    run: async (s) => {
+      const before = s.be.s1!.connections;
+      const o = await one(s, 'srvclose', [get('/1'), { wait: 50 }, get('/2'), { wait: 50 }, getClose('/3')]);
+      return { ...o, extra: { serverConnections: s.be.s1!.connections - before } };
+    },
+  },
+  { name: 'pipelined: a bad request after a good one', run: (s) => one(s, 'basic', get('/good') + `GET /bad HTTP/1.1\r\n${H}Content-Length: x\r\n\r\n` + getClose('/never')) },
+  { name: 'HTTP/1.1 with Connection: keep-alive', run: (s) => one(s, 'basic', get('/ka', 'Connection: keep-alive\r\n'), { ms: 400 }) },
   // ---- errors from the server side
   { name: '503 when the backend has no server', run: (s) => one(s, 'nosrv', get('/x')), pending: KEEPALIVE_AFTER_ERROR },
   { name: '503 when the backend has no server, client asks close', run: (s) => one(s, 'nosrv', getClose('/x')), pending: CLOSE_HEADER_ON_ERROR },
@@ -378,7 +409,10 @@ describe.skipIf(!hasHaproxy())('differential: haproxy 2.6 vs portico, HTTP engin
     const strip = (o: Obs): Obs => ({
       ...o,
       closed: ignore.includes('closed') ? false : o.closed,
-      responses: o.responses.map((r) => (ignore.includes('headers') ? { ...r, headers: [] } : r)),
+      extra: ignore.includes('extra') ? undefined : o.extra,
+      responses: o.responses.map((r) =>
+        ignore.includes('headers') ? { ...r, headers: [] } : ignore.includes('connection-header') ? { ...r, headers: r.headers.filter((h) => !/^connection:/i.test(h)) } : r,
+      ),
     });
     nh = strip(nh);
     np = strip(np);

@@ -12,6 +12,28 @@ export interface SeenRequest {
   body: string;
 }
 
+/** Canned raw responses for /resp/NAME: how the proxy treats what a server says. The server closes after. */
+export const RAW_RESPONSES: Record<string, string> = {
+  noreason: 'HTTP/1.1 200\r\ncontent-length: 2\r\n\r\nok',
+  mixedcase: 'HTTP/1.1 200 OK\r\nX-Mixed-Case: A\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok',
+  clte: 'HTTP/1.1 200 OK\r\ncontent-length: 100\r\ntransfer-encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n',
+  twocl: 'HTTP/1.1 200 OK\r\ncontent-length: 2\r\ncontent-length: 3\r\n\r\nok',
+  samecl: 'HTTP/1.1 200 OK\r\ncontent-length: 2\r\ncontent-length: 2\r\n\r\nok',
+  badcl: 'HTTP/1.1 200 OK\r\ncontent-length: abc\r\n\r\nok',
+  fold: 'HTTP/1.1 200 OK\r\nx-a: 1\r\n 2\r\ncontent-length: 2\r\n\r\nok',
+  early: 'HTTP/1.1 103 Early Hints\r\nlink: </a>; rel=preload\r\n\r\nHTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok',
+  continue: 'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok',
+  barelf: 'HTTP/1.1 200 OK\nx-a: 1\ncontent-length: 2\n\nok',
+  truncated: 'HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\nok',
+  spacecolon: 'HTTP/1.1 200 OK\r\nx-a : 1\r\ncontent-length: 2\r\n\r\nok',
+  status999: 'HTTP/1.1 999 Weird\r\ncontent-length: 2\r\n\r\nok',
+  bigheader: `HTTP/1.1 200 OK\r\nx-big: ${'b'.repeat(17000)}\r\ncontent-length: 2\r\n\r\nok`,
+  http10close: 'HTTP/1.0 200 OK\r\n\r\nuntil close',
+  teidentity: 'HTTP/1.1 200 OK\r\ntransfer-encoding: identity\r\n\r\nuntil close',
+  chunktrailer: 'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n2;x=y\r\nok\r\n0\r\nx-t: 1\r\n\r\n',
+  setcookies: 'HTTP/1.1 200 OK\r\nset-cookie: a=1\r\nset-cookie: b=2\r\nvary: a\r\nvary: b\r\ncontent-length: 2\r\n\r\nok',
+};
+
 export interface RawBackend {
   name: string;
   port: number;
@@ -121,6 +143,7 @@ export function startRawBackend(name: string, port = 0): Promise<RawBackend> {
         }, Number(m[1]));
         return;
       }
+      if ((m = /^\/resp\/(\w+)/.exec(path)) && RAW_RESPONSES[m[1]!] !== undefined) return void s.end(RAW_RESPONSES[m[1]!], 'latin1');
       if (path.startsWith('/garbage')) return void s.end('NOT HTTP AT ALL\r\n\r\n');
       if (path.startsWith('/empty')) return void s.end();
       if (path.startsWith('/close')) return void s.destroy();
