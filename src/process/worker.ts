@@ -56,7 +56,11 @@ export async function runWorker(): Promise<void> {
       }),
   });
 
+  // A spare waits for its configuration; it leaves with the master.
+  const orphan = () => process.exit(0);
+  process.once('disconnect', orphan);
   if (!init) await new Promise<void>((resolve) => (onInit = resolve));
+  process.off('disconnect', orphan);
   const me = init!;
   const fail = (lines: string[]) => {
     send({ t: 'failed', lines });

@@ -195,10 +195,8 @@ function range(from: number, to: number): number[] {
 export function pauseListener(l: Listener): Promise<void> {
   if (l.paused) return Promise.resolve();
   l.paused = true;
-  return new Promise((resolve) => {
-    if (!l.server.listening) return resolve();
-    l.server.close(() => resolve());
-  });
+  closeHandle(l.server);
+  return Promise.resolve();
 }
 
 /** Accepts again on a paused listener; resolves with an error text if it cannot listen. */
@@ -213,6 +211,16 @@ export async function resumeListener(l: Listener): Promise<string | undefined> {
   }
 }
 
+/**
+ * Closes the accepting handle now. (server.close's callback would wait for every connection the
+ * server accepted to end: a soft stop must not wait for that before it starts draining.)
+ */
+function closeHandle(server: NetServer): void {
+  if (server.listening) server.close(() => {});
+}
+
+/** Stops accepting on every listener; connections already accepted are not touched. */
 export function closeListeners(listeners: Listener[]): Promise<void> {
-  return Promise.all(listeners.map((l) => new Promise<void>((resolve) => l.server.close(() => resolve())))).then(() => undefined);
+  for (const l of listeners) closeHandle(l.server);
+  return Promise.resolve();
 }
