@@ -25,6 +25,7 @@ import { CookieTxn, processRequestCookies, processResponseCookies } from '../per
 import { serializeLocalReply } from './local-reply.js';
 import type { TlsInfo } from '../tls/terminate.js';
 import type { ConnectionInfo } from '../sample/context.js';
+import { adopt, discard, type ServerConnHandler } from '../runtime/server-conn.js';
 import type { SessionStick } from '../runtime/stick.js';
 
 /** What a session writes into the process log for each transaction (the log module formats it). */
@@ -75,6 +76,15 @@ export class HttpSession {
   private readonly cookie = new CookieTxn();
   /** The client connection as sample fetches see it. */
   readonly conn: ConnectionInfo;
+  /** This session's handlers for server connection events (one object, reused for every request). */
+  private readonly serverEvents: ServerConnHandler = {
+    data: (d) => this.onServerData(d),
+    end: () => this.onServerEnd(),
+    error: () => this.onServerError(),
+    close: () => this.onServerClose(),
+    drain: () => this.client.resume(),
+    timeout: () => this.onServerTimeout(),
+  };
   private readonly limits: H1Limits;
   private readonly connMode: ConnMode;
   private readonly hooks: HttpHooks;
@@ -393,13 +403,9 @@ export class HttpSession {
     const headers = prepareRequestHeaders(txn, this.connMode, this.client, this.listener);
     const head = serializeRequestHead({ ...req.head, headers });
     txn.bytesIn += head.length;
-    sock.on('data', (d: Buffer) => this.onServerData(d));
-    sock.on('end', () => this.onServerEnd());
-    sock.on('error', () => this.onServerError());
-    sock.on('close', () => this.onServerClose());
-    sock.on('drain', () => this.client.resume());
-    sock.setTimeout(this.backend!.timeouts.server || 0);
-    sock.on('timeout', () => this.onServerTimeout());
+    // A fresh connection gets its inactivity timeout once; a pooled one already has it.
+    if (!r.reused) sock.setTimeout(this.backend!.timeouts.server || 0);
+    adopt(sock, this.serverEvents);
     sock.resume();
     // Send the head together with body bytes already received, in one write when possible.
     const body = this.reqBuffered;
@@ -670,11 +676,7 @@ export class HttpSession {
     this.resChunks = undefined;
     if (sock) {
       if (reusable && this.server?.usable) this.server.parkIdle(sock);
-      else {
-        sock.removeAllListeners();
-        sock.on('error', () => {});
-        sock.destroy();
-      }
+      else discard(sock);
     }
     this.serverSock = undefined;
     this.endTransaction(true);
@@ -715,9 +717,7 @@ export class HttpSession {
       this.attempt = undefined;
     }
     if (this.serverSock) {
-      this.serverSock.removeAllListeners();
-      this.serverSock.on('error', () => {});
-      this.serverSock.destroy();
+      discard(this.serverSock);
       this.serverSock = undefined;
     }
   }

@@ -4,6 +4,7 @@
  */
 import type { Socket } from 'node:net';
 import { readFileSync } from 'node:fs';
+import { adopt, discard } from './server-conn.js';
 import type { Server } from '../config/model.js';
 import type { LbServer } from '../lb/index.js';
 import type { CheckScheduler } from '../checks/index.js';
@@ -106,38 +107,35 @@ export class ServerRuntime {
     return frontendPort + (this.target.portOffset ?? 0);
   }
 
-  /** Parks a server connection for reuse; it is dropped if the server speaks or closes meanwhile. */
+  /**
+   * Parks a server connection for reuse; it is dropped if the server speaks, closes, or stays
+   * idle past its inactivity timeout (`timeout server`, set when it was opened).
+   */
   parkIdle(sock: Socket): void {
-    sock.removeAllListeners();
-    sock.setTimeout(0);
     const drop = () => {
       const i = this.idle.indexOf(sock);
       if (i >= 0) this.idle.splice(i, 1);
-      sock.destroy();
+      discard(sock);
     };
-    sock.on('error', drop);
-    sock.on('close', drop);
-    sock.on('end', drop);
-    sock.on('data', drop); // unsolicited bytes: the connection is unusable
+    adopt(sock, { data: drop, end: drop, error: drop, close: drop, timeout: drop, drain() {} });
     this.idle.push(sock);
     // A bounded pool per server: the oldest idle connection goes first.
-    if (this.idle.length > MAX_IDLE) this.idle.shift()!.destroy();
+    if (this.idle.length > MAX_IDLE) discard(this.idle.shift()!);
   }
 
-  /** Takes an idle connection that is still open, without its idle listeners, or undefined. */
+  /** Takes an idle connection that is still open (its next owner adopts it), or undefined. */
   takeIdle(): Socket | undefined {
     while (this.idle.length > 0) {
       const s = this.idle.pop()!;
-      s.removeAllListeners();
       if (!s.destroyed && s.readyState === 'open') return s;
-      s.destroy();
+      discard(s);
     }
     return undefined;
   }
 
   /** Closes every idle connection (server going down, reload, shutdown). */
   closeIdle(): void {
-    for (const s of this.idle.splice(0)) s.destroy();
+    for (const s of this.idle.splice(0)) discard(s);
   }
 }
 
