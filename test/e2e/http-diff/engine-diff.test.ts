@@ -20,7 +20,8 @@ const SERVERS = ['s1', 's2', 's3', 's4'] as const;
 const LISTENS = [
   'basic', 'ff', 'ffexcept', 'ffheader', 'ot', 'httpclose', 'srvclose', 'nosrv', 'refused', 'redispatch', 'slow', 'queue',
   'reqtimeout', 'kaidle', 'rr', 'rrw', 'static', 'source', 'sourcec', 'uri', 'uric', 'urlparam', 'urlparamc', 'hdr', 'hdrc',
-  'first', 'leastconn', 'backup', 'allbackups', 'weight0',
+  'first', 'leastconn', 'backup', 'allbackups', 'weight0', 'uriwhole', 'uridepth', 'urilen', 'uripath', 'hdrdomain', 'crc32c',
+  'djb2', 'wt6ava', 'sdbmava', 'lcweights', 'rrdown', 'slowloris', 'stall',
 ] as const;
 type ListenName = (typeof LISTENS)[number];
 
@@ -69,6 +70,19 @@ ${l('leastconn', `balance leastconn\n${four}`)}
 ${l('backup', `server dead 127.0.0.1:1 check inter 100ms\n${srv(['s2', 's3', 's4'], ' backup')}`)}
 ${l('allbackups', `option allbackups\nserver dead 127.0.0.1:1 check inter 100ms\n${srv(['s2', 's3', 's4'], ' backup')}`)}
 ${l('weight0', `server s1 127.0.0.1:${be.s1} weight 0\n${srv(['s2', 's3'])}`)}
+${l('uriwhole', `balance uri whole\n${weighted}`)}
+${l('uridepth', `balance uri depth 2\n${weighted}`)}
+${l('urilen', `balance uri len 6\n${weighted}`)}
+${l('uripath', `balance uri path-only\nhash-type consistent\n${weighted}`)}
+${l('hdrdomain', `balance hdr(host) use_domain_only\n${weighted}`)}
+${l('crc32c', `balance uri\nhash-type consistent crc32\n${weighted}`)}
+${l('djb2', `balance uri\nhash-type map-based djb2\n${weighted}`)}
+${l('wt6ava', `balance url_param id\nhash-type consistent wt6 avalanche\n${weighted}`)}
+${l('sdbmava', `balance hdr(host)\nhash-type map-based sdbm avalanche\n${weighted}`)}
+${l('lcweights', `balance leastconn\n${weighted}`)}
+${l('rrdown', `server dead 127.0.0.1:1 check inter 100ms\n${weighted}`)}
+${l('slowloris', `timeout http-request 400ms\n${srv(['s1'])}`)}
+${l('stall', `timeout server 300ms\n${srv(['s1'])}`)}
 `;
 }
 
@@ -142,11 +156,20 @@ const get = (path: string, extra = '') => `GET ${path} HTTP/1.1\r\n${H}${extra}\
 const getClose = (path: string, extra = '') => get(path, `${extra}Connection: close\r\n`);
 
 /** Which server answered each of `n` sequential requests (one connection each). */
-async function sequence(side: Side, listen: ListenName, paths: string[], hostFor?: (i: number) => string, localFor?: (i: number) => string): Promise<Obs> {
+async function sequence(
+  side: Side,
+  listen: ListenName,
+  paths: string[],
+  hostFor?: (i: number) => string,
+  localFor?: (i: number) => string,
+  more?: (i: number) => { method?: string; headers?: string; body?: string },
+): Promise<Obs> {
   const order: string[] = [];
   for (let i = 0; i < paths.length; i++) {
     const host = hostFor ? `Host: ${hostFor(i)}\r\n` : H;
-    const ex = await exchangeFrom(side.ports[listen], `GET ${paths[i]} HTTP/1.1\r\n${host}Connection: close\r\n\r\n`, localFor?.(i));
+    const m = more?.(i) ?? {};
+    const body = m.body !== undefined ? `Content-Length: ${m.body.length}\r\n\r\n${m.body}` : '\r\n';
+    const ex = await exchangeFrom(side.ports[listen], `${m.method ?? 'GET'} ${paths[i]} HTTP/1.1\r\n${host}${m.headers ?? ''}Connection: close\r\n${body}`, localFor?.(i));
     const r = splitResponses(ex)[0];
     order.push(r ? `${r.statusLine.split(' ')[1]} ${/x-server: (\S+)/.exec(r.headers.join('\n'))?.[1] ?? '-'}` : 'none');
   }
@@ -343,6 +366,26 @@ const CASES: Case[] = [
   { name: 'weight 0 is never chosen', run: (s) => sequence(s, 'weight0', Array.from({ length: 6 }, (_, i) => `/w${i}`)) },
   { name: 'backup used when the active server is down (first backup only)', run: (s) => sequence(s, 'backup', Array.from({ length: 6 }, (_, i) => `/b${i}`)) },
   { name: 'option allbackups balances across backups', run: (s) => sequence(s, 'allbackups', Array.from({ length: 6 }, (_, i) => `/b${i}`)) },
+  { name: 'balance uri whole', run: (s) => sequence(s, 'uriwhole', Array.from({ length: 16 }, (_, i) => `/same/path?v=${i}`)) },
+  { name: 'balance uri depth 2', run: (s) => sequence(s, 'uridepth', Array.from({ length: 16 }, (_, i) => `/a${i % 4}/b${i % 3}/c${i}`)) },
+  { name: 'balance uri len 6', run: (s) => sequence(s, 'urilen', Array.from({ length: 16 }, (_, i) => `/${String.fromCharCode(97 + (i % 8))}bcd${i}/tail`)) },
+  { name: 'balance uri path-only (consistent)', run: (s) => sequence(s, 'uripath', Array.from({ length: 16 }, (_, i) => `/p${i % 6}?q=${i}`)) },
+  { name: 'balance hdr(host) use_domain_only', run: (s) => sequence(s, 'hdrdomain', Array.from({ length: 16 }, () => '/'), (i) => [`www.site${i % 5}.com`, `a.b.site${i}.org:8080`, `site${i}.net`, `localhost`][i % 4]!) },
+  { name: 'balance hdr(host) with no Host header', run: (s) => sequence(s, 'hdr', ['/a', '/b', '/c', '/d'], () => '') },
+  { name: 'hash-type consistent crc32 (uri)', run: (s) => sequence(s, 'crc32c', Array.from({ length: 16 }, (_, i) => `/crc/${i * 17}`)) },
+  { name: 'hash-type map-based djb2 (uri)', run: (s) => sequence(s, 'djb2', Array.from({ length: 16 }, (_, i) => `/djb/${i * 5}`)) },
+  { name: 'hash-type consistent wt6 avalanche (url_param)', run: (s) => sequence(s, 'wt6ava', Array.from({ length: 16 }, (_, i) => `/x?id=${i * 3}`)) },
+  { name: 'hash-type map-based sdbm avalanche (hdr)', run: (s) => sequence(s, 'sdbmava', Array.from({ length: 16 }, () => '/'), (i) => `ava${i}.test`) },
+  { name: 'leastconn with weights, sequential', run: (s) => sequence(s, 'lcweights', Array.from({ length: 22 }, (_, i) => `/l${i}`)) },
+  { name: 'roundrobin with weights, a server down', run: (s) => sequence(s, 'rrdown', Array.from({ length: 22 }, (_, i) => `/d${i}`)) },
+
+  // ---- timeouts while data trickles or stalls
+  {
+    name: 'timeout http-request counts from the first byte even while bytes trickle in',
+    run: (s) => one(s, 'slowloris', ['GET / HTTP/1.1\r\n', { wait: 150 }, 'Host: x\r\n', { wait: 150 }, 'X-A: 1\r\n', { wait: 150 }, 'X-B: 2\r\n', { wait: 150 }, 'X-C: 3\r\n'], { ms: 1500 }),
+  },
+  { name: 'request body stalls: 504 at timeout server', run: (s) => one(s, 'stall', `POST /p HTTP/1.1\r\n${H}Content-Length: 10\r\n\r\nabc`, { ms: 1500 }), pending: CLOSE_HEADER_ON_ERROR },
+  { name: 'server stalls in the middle of the body (timeout server)', run: (s) => one(s, 'stall', getClose('/resp/truncated'), { ms: 1500 }) },
   {
     name: 'balance first fills servers in order (maxconn 1, held connections)',
     run: async (s) => {
