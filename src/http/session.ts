@@ -224,10 +224,12 @@ export class HttpSession {
       }
       if (this.requestsSeen === 0 && this.fe.config.options['http-ignore-probes'] !== true) {
         // Closed before a first request: HAProxy logs it (400, CR--, "<BADREQ>") and answers nothing.
-        this.txn = new HttpTxn(this, undefined, Date.now());
-        this.txn.status = 400;
-        this.txn.termination = 'CR--';
-        this.endTransaction(false);
+        const txn = new HttpTxn(this, undefined, Date.now());
+        txn.status = 400;
+        txn.termination = 'CR--';
+        txn.ended = true;
+        txn.endedAt = txn.startedAt;
+        this.hooks.log?.(txn);
       }
       return this.close();
     }

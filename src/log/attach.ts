@@ -11,6 +11,7 @@ import { txnLogState } from './vars.js';
 import type { HttpTxn } from '../http/txn.js';
 import { evalLogFormat } from './logformat.js';
 import { txnVariable } from '../rules/lfvars.js';
+import { newEvalEnv } from '../rules/context.js';
 
 const systems = new WeakMap<Runtime, LogSystem>();
 
@@ -39,7 +40,8 @@ function uniqueId(pl: ProxyLog, txn: HttpTxn): void {
   const req = txn.req?.head;
   if (!req || !pl.uniqueId) return;
   const ev = txn.scratch['eval'] as { lf?: Parameters<typeof evalLogFormat>[1] } | undefined;
-  const id = evalLogFormat(pl.uniqueId, ev?.lf ?? { mode: 'value', variable: (n) => txnVariable(txn, n) });
+  const sample = ev?.lf ? undefined : pl.sampleOf(txn);
+  const id = evalLogFormat(pl.uniqueId, ev?.lf ?? { ...(sample ? { sample } : {}), mode: 'value', variable: (n) => txnVariable(txn, n) });
   txnLogState(txn).uniqueId = id;
   if (pl.uniqueIdHeader) req.headers.push(pl.uniqueIdHeader, id);
 }
@@ -61,7 +63,7 @@ function onResponse(pl: ProxyLog, txn: HttpTxn): void {
 /** Builds the runtime's log system and hooks it in. Returns it (tests close it). */
 export function attachLogging(rt: Runtime, diags: Diagnostics = new Diagnostics()): LogSystem {
   const warn = (m: string) => rt.options.log?.('warning', m);
-  const sys = new LogSystem(rt.config, diags, warn);
+  const sys = new LogSystem(rt.config, diags, warn, newEvalEnv(new Map(), rt));
   systems.set(rt, sys);
   for (const d of diags.list) rt.options.log?.(d.level, d.file ? `config : parsing [${d.file}:${d.line}] : ${d.message}` : d.message);
 

@@ -26,7 +26,9 @@ export function renderLogLine(lf: LogFormat, vars: VarSource, sample: SampleCont
       case 'var': {
         const v = vars.variable(p.name);
         if (v === NOTHING) break;
-        out += renderLogVar(p, v);
+        // The termination state prints as is, never quoted (as haproxy's CLF line shows).
+        if (p.name === 'ts' || p.name === 'tsc') out += v ?? '-';
+        else out += renderLogVar(p, v);
         break;
       }
       case 'expr': {

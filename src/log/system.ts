@@ -23,6 +23,7 @@ import type { Listener } from '../runtime/listeners.js';
 import { connInfo } from '../tcp/conninfo.js';
 import type { SampleContext } from '../sample/context.js';
 import { formatLogDateMs } from './logformat.js';
+import { txnEval, type EvalEnv } from '../rules/context.js';
 
 export const LOG_INFO = 6;
 export const LOG_ERR = 3;
@@ -53,7 +54,10 @@ export class ProxyLog {
   private readonly tcpVars = new TcpLogVars();
   private count = 0;
 
-  constructor(readonly proxy: Proxy, dests: LogDest[], diags: Diagnostics) {
+  /** Some format has a `%[...]` expression. */
+  private needsSample = false;
+
+  constructor(readonly proxy: Proxy, dests: LogDest[], diags: Diagnostics, private readonly evalEnv?: EvalEnv) {
     this.dests = dests;
     this.mode = modeOf(proxy);
     const o = proxy.options;
@@ -86,9 +90,10 @@ export class ProxyLog {
       const kw = line.args[0];
       if (kw === 'log-format-sd') this.sdFormat = compile(line.args[1] ?? '', line.where);
       else if (kw === 'error-log-format') this.errorFormat = compile(line.args[1] ?? '', line.where);
-      else if (kw === 'unique-id-format') this.uniqueId = compileLogFormat(line.args[1] ?? '', line.where, diags, { usage: 'http-req' });
+      else if (kw === 'unique-id-format') this.uniqueId = compileLogFormat(line.args[1] ?? '', line.where, diags, { usage: 'http-req', separators: true });
       else if (kw === 'unique-id-header') this.uniqueIdHeader = line.args[1]?.toLowerCase();
     }
+    this.needsSample = [this.format, this.sdFormat, this.errorFormat, this.uniqueId].some((f) => f?.parts.some((p) => p.kind === 'expr'));
   }
 
   private accepts(level: number): boolean {
@@ -124,8 +129,16 @@ export class ProxyLog {
     v.txn = txn;
     v.first = first;
     v.logCount = this.count;
-    const sample = (txn.scratch['eval'] as { sample?: SampleContext } | undefined)?.sample;
+    const sample = this.sampleOf(txn);
     this.send(level, renderLogLine(this.format, v, sample), sample, v);
+  }
+
+  /** The transaction's sample context for `%[...]`: the rules engine's, or one made now when a format needs it. */
+  sampleOf(txn: HttpTxn): SampleContext | undefined {
+    const ev = txn.scratch['eval'] as { sample?: SampleContext } | undefined;
+    if (ev?.sample) return ev.sample;
+    if (!this.needsSample || !this.evalEnv) return undefined;
+    return txnEval(txn, this.evalEnv).sample;
   }
 
   /** The end of a TCP session (option tcplog or log-format). */
@@ -180,7 +193,7 @@ export class LogSystem {
   private readonly byProxy = new Map<Proxy, ProxyLog>();
   private readonly byName = new Map<string, ProxyLog>();
 
-  constructor(config: Config, readonly diags: Diagnostics, private readonly warn: (msg: string) => void) {
+  constructor(config: Config, readonly diags: Diagnostics, private readonly warn: (msg: string) => void, evalEnv?: EvalEnv) {
     const g = config.global;
     const host = g.logSendHostname === true ? hostname() : g.logSendHostname;
     const base = { tag: g.logTag ?? 'haproxy', hostname: host, pid: process.pid };
@@ -188,7 +201,7 @@ export class LogSystem {
     for (const p of config.proxies) {
       if (p.kind === 'defaults' || p.disabled) continue;
       const dests = p.noLog ? [] : p.logs.flatMap((t) => (t.target === 'global' ? this.global : this.dest(t, { ...base, tag: p.logTag ?? base.tag })));
-      const pl = new ProxyLog(p, dests, diags);
+      const pl = new ProxyLog(p, dests, diags, evalEnv);
       this.byProxy.set(p, pl);
       this.byName.set(p.name, pl);
     }

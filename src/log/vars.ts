@@ -68,6 +68,16 @@ function timers(connect: ConnectResult | undefined): { Tw: number; Tc: number } 
   return { Tw, Tc };
 }
 
+/**
+ * %sq / %bq: HAProxy logs the request's position in the server / backend queue when it was
+ * queued (1 for the head). portico knows whether it waited, not for how many others: 1 or 0.
+ */
+function queuePos(connect: ConnectResult | undefined, server: boolean, preferred: boolean): number {
+  if (!connect) return 0;
+  const queued = connect.failure === 'queue-timeout' || connect.queueMs > 0;
+  return queued && server === preferred ? 1 : 0;
+}
+
 function retries(connect: ConnectResult | undefined): LfValue {
   if (!connect) return 0;
   return connect.redispatched ? `+${connect.retries}` : connect.retries;
@@ -155,7 +165,7 @@ export class HttpLogVars {
         return retries(txn.connect);
       case 'sq':
       case 'bq':
-        return 0;
+        return queuePos(txn.connect, name === 'sq', txn.preferred !== undefined);
       case 'lc':
         return this.logCount;
       case 'rt':
@@ -301,7 +311,7 @@ export class TcpLogVars {
         return retries(t.connect);
       case 'sq':
       case 'bq':
-        return 0;
+        return queuePos(t.connect, name === 'sq', false);
       case 'lc':
         return this.logCount;
       case 'rt':

@@ -15,7 +15,7 @@ interface Side {
   name: string;
   proc: Proc;
   rx: Receiver;
-  ports: { http: number; tcp: number; plain: number; tcpPlain: number; ka: number };
+  ports: { http: number; tcp: number; plain: number; tcpPlain: number; ka: number; clf: number; queue: number };
 }
 
 function config(p: Side['ports'], log: number, raw: number, echo: number, dead: number): string {
@@ -46,6 +46,23 @@ frontend fka
     option httplog
     bind 127.0.0.1:${p.ka}
     default_backend be
+frontend fclf
+    mode http
+    option httplog clf
+    bind 127.0.0.1:${p.clf}
+    capture request header Host len 32
+    capture request header X-None len 8
+    default_backend be
+frontend fq
+    mode http
+    option httplog
+    bind 127.0.0.1:${p.queue}
+    default_backend qbe
+backend qbe
+    mode http
+    timeout queue 200ms
+    timeout server 1s
+    server q1 127.0.0.1:${raw} maxconn 1
 backend be
     mode http
     server s1 127.0.0.1:${raw}
@@ -102,6 +119,18 @@ export function tcpFields(msg: string): string[] {
   return [`ci=${ci}`, `ft=${ft}`, `b/s=${bs}`, `timers=${timer(timers!)}`, `bytes=${bytes}`, `ts=${ts}`, `conns=${conns}`, `queues=${queues}`];
 }
 
+/** CLF: quoted words stay whole; dates, ports, ms and timer values are masked. */
+export function clfFields(msg: string): string[] {
+  const words = msg.match(/"[^"]*"|\S+/g) ?? [];
+  return words.map((w, i) => {
+    if (i === 3 || i === 4) return 'DATE';
+    if (i === 7) return w === '0' ? '0' : '>0';
+    if (i === 10 || i === 11) return 'N';
+    if (i >= 15 && i <= 19) return w === '-1' ? '-1' : 'n';
+    return w;
+  }).concat(msg.endsWith(' ') ? ['<trailing space>'] : []);
+}
+
 function connectFields(msg: string): string[] {
   const m = /^Connect from (\S+):\d+ to (\S+) \((\S+)\)$/.exec(msg);
   if (!m) throw new Error(`not a connect line: ${msg}`);
@@ -144,7 +173,7 @@ function tcpRoundTrip(port: number, data: string, host = '127.0.0.1'): Promise<s
 
 interface Scenario {
   name: string;
-  kind: 'http' | 'tcp' | 'connect';
+  kind: 'http' | 'tcp' | 'connect' | 'clf';
   port: keyof Side['ports'];
   /** Log line pattern, in the message part. */
   match: RegExp;
@@ -168,6 +197,20 @@ const SCENARIOS: Scenario[] = [
   // Without option abortonclose, a client leaving does not abort the request: the server timeout ends it.
   { name: 'client leaves, no abortonclose: sH--', kind: 'http', port: 'ka', match: /"GET \/slow2 /, run: (p) => abortAfter(p, get('/slow2'), 150) },
   { name: 'empty connection closed: 400 CR-- <BADREQ>', kind: 'http', port: 'ka', match: /<BADREQ>/, run: (p) => rawExchange(p, '', 300, true) },
+  { name: 'option httplog clf with captures', kind: 'clf', port: 'clf', match: /"GET \/clf /, run: (p) => rawExchange(p, get('/clf'), 2000) },
+  { name: 'clf: denied by no server', kind: 'clf', port: 'clf', match: /"GET \/garbage-clf /, run: (p) => rawExchange(p, get('/garbage-clf'), 2000) },
+  {
+    name: 'queue timeout 503 sQ--',
+    kind: 'http',
+    port: 'queue',
+    match: /"GET \/queued /,
+    run: async (p) => {
+      const first = rawExchange(p, get('/slow-hold'), 3000);
+      await sleep(100);
+      await rawExchange(p, get('/queued'), 3000);
+      await first;
+    },
+  },
   { name: 'tcp echo --', kind: 'tcp', port: 'tcp', match: / techo\//, run: (p) => tcpRoundTrip(p, 'hello') },
   { name: 'tcp refused SC', kind: 'tcp', port: 'tcp', match: / tdead\//, run: (p) => tcpRoundTrip(p, 'hello', '127.0.0.2') },
   { name: 'Connect from (HTTP)', kind: 'connect', port: 'plain', match: /\(fplain\/HTTP\)/, run: (p) => rawExchange(p, get('/ok'), 2000) },
@@ -186,8 +229,8 @@ describe.skipIf(!HAVE)('logs: portico vs haproxy 2.6, field by field', () => {
     closers = [raw.close, echo.close];
     for (const name of ['haproxy', 'portico']) {
       const rx = await startReceiver();
-      const [http, tcp, plain, tcpPlain, ka] = await freePorts(5);
-      const ports = { http: http!, tcp: tcp!, plain: plain!, tcpPlain: tcpPlain!, ka: ka! };
+      const [http, tcp, plain, tcpPlain, ka, clf, queue] = await freePorts(7);
+      const ports = { http: http!, tcp: tcp!, plain: plain!, tcpPlain: tcpPlain!, ka: ka!, clf: clf!, queue: queue! };
       const cfg = config(ports, rx.port, raw.port, echo.port, dead!);
       const proc = name === 'haproxy' ? await startHaproxy(cfg, Object.values(ports)) : await startPortico(cfg, Object.values(ports));
       sides.push({ name, proc, rx, ports });
@@ -220,7 +263,7 @@ describe.skipIf(!HAVE)('logs: portico vs haproxy 2.6, field by field', () => {
       const r = results.get(sc.name)!;
       const h = splitSyslog(r.haproxy);
       const p = splitSyslog(r.portico);
-      const fields = sc.kind === 'http' ? httpFields : sc.kind === 'tcp' ? tcpFields : connectFields;
+      const fields = sc.kind === 'http' ? httpFields : sc.kind === 'tcp' ? tcpFields : sc.kind === 'clf' ? clfFields : connectFields;
       const hf = [h.header, ...fields(h.msg)];
       const pf = [p.header, ...fields(p.msg)];
       total += hf.length;
