@@ -46,8 +46,21 @@ export async function runMaster(config: Config, o: CliOptions, files: string[]):
   };
   for (const [sig, act] of handlers) on(sig, act);
 
+  // The master CLI opens first, as HAProxy's: it answers while the workers start.
+  let closeCli: (() => void) | undefined;
+  if (o.masterCli.length > 0) {
+    const cli = await startMasterCli(master, o.masterCli);
+    if ('error' in cli) {
+      say('alert', cli.error);
+      return 1;
+    }
+    closeCli = cli.close;
+  }
   const code = await master.start(config);
-  if (code !== 0) return code;
+  if (code !== 0) {
+    closeCli?.();
+    return code;
+  }
   const pidfile = o.pidfile ?? config.global.pidfile;
   if (pidfile) {
     const err = writePidfile(pidfile);
@@ -57,17 +70,6 @@ export async function runMaster(config: Config, o: CliOptions, files: string[]):
       await master.done;
       return 1;
     }
-  }
-  let closeCli: (() => void) | undefined;
-  if (o.masterCli.length > 0) {
-    const cli = await startMasterCli(master, o.masterCli);
-    if ('error' in cli) {
-      say('alert', cli.error);
-      master.stop('SIGTERM');
-      await master.done;
-      return 1;
-    }
-    closeCli = cli.close;
   }
   for (const pid of [...o.softStopPids, ...o.hardStopPids]) {
     try {

@@ -79,7 +79,10 @@ export async function runStandalone(config: Config, o: CliOptions, rules?: Compi
 
   return new Promise<number>((resolve) => {
     let stopping = false;
+    // Paused, the process has no open handle left: this keeps it alive until it exits.
+    const alive = setInterval(() => {}, 1 << 30);
     const exit = (code: number) => {
+      clearInterval(alive);
       resolve(code);
       setTimeout(() => process.exit(code), 10).unref();
     };
