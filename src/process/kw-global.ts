@@ -73,6 +73,9 @@ const WITHOUT_EFFECT: Record<string, string> = {
   'external-check': 'external checks are not run',
 };
 
+/** Lines of `global.ignored` written with "no" (e.g. "no strict-limits", read by process/limits.ts). */
+export const NEGATED = new WeakSet<import('../config/model.js').RawLine>();
+
 /** Tuning knobs portico reads; the others under tune.* are accepted without effect. */
 const TUNE_SIZES = new Set(['tune.bufsize', 'tune.maxrewrite', 'tune.http.cookielen', 'tune.http.logurilen']);
 const TUNE_INTS = new Set(['tune.http.maxhdr', 'tune.maxaccept']);
@@ -83,7 +86,9 @@ function accepted(name: string, note: string, support: Support = 'accepted'): Om
     note,
     negatable: ['busy-polling', 'set-dumpable', 'strict-limits', 'insecure-fork-wanted', 'numa-cpu-mapping'].includes(name),
     parse(ctx, g) {
-      g.ignored.push({ args: ctx.args, where: ctx.where });
+      const line = { args: ctx.args, where: ctx.where };
+      if (ctx.negated) NEGATED.add(line);
+      g.ignored.push(line);
     },
   });
 }

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Config } from '../config/model.js';
+import { NEGATED } from './kw-global.js';
 
 /** Soft and hard "Max open files" of this process, from /proc/self/limits. */
 export function openFilesLimit(text?: string): { soft: number; hard: number } | undefined {
@@ -34,7 +35,8 @@ export function checkLimits(config: Config, limit = openFilesLimit()): LimitChec
   if (!limit) return [];
   const out: LimitCheck[] = [];
   const g = config.global;
-  const strict = !g.ignored.some((l) => l.args[0] === 'no' && l.args[1] === 'strict-limits');
+  // HAProxy 2.6 refuses to start below ulimit-n unless told `no strict-limits`.
+  const strict = !g.ignored.some((l) => l.args[0] === 'strict-limits' && NEGATED.has(l));
   const have = Math.max(limit.soft, limit.hard);
   if (g.ulimitN !== undefined && g.ulimitN > have) {
     out.push({
