@@ -27,6 +27,7 @@ import type { TlsInfo } from '../tls/terminate.js';
 import type { ConnectionInfo } from '../sample/context.js';
 import { adopt, discard, type ServerConnHandler } from '../runtime/server-conn.js';
 import type { SessionStick } from '../runtime/stick.js';
+import { connInfo } from '../tcp/conninfo.js';
 
 /** What a session writes into the process log for each transaction (the log module formats it). */
 export type TxnLogger = (txn: HttpTxn) => void;
@@ -118,7 +119,7 @@ export class HttpSession {
     };
     this.connMode = connModeOf(fe.config);
     this.hooks = rt.httpHooks;
-    this.stick = rt.stick?.session(client.remoteAddress);
+    this.stick = connInfo(client)?.stick ?? rt.stick?.session(client.remoteAddress);
   }
 
   start(): void {

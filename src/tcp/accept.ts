@@ -88,6 +88,16 @@ class Connection {
     });
     const lf: LogFormatContext = { sample, mode: 'value', variable: (n) => this.variable(n) };
     this.st = { sample, lf, captures: [] };
+    const c = this.compiled;
+    if (c && (c.connection.length || c.session.length || c.content.length)) {
+      const stick = rt.stick?.session(socket.remoteAddress);
+      if (stick) {
+        stick.proxy(fe.name);
+        sample.stick = stick.fetch;
+        this.st.stick = stick;
+        this.info.stick = stick;
+      }
+    }
   }
 
   private connFacts(): SampleContext['conn'] {
@@ -140,6 +150,7 @@ class Connection {
   }
 
   private drop(silent: boolean): void {
+    this.st.stick?.end(Date.now());
     if (silent) this.socket.resetAndDestroy();
     else this.socket.destroy();
     this.done();
@@ -159,6 +170,7 @@ class Connection {
     };
     const fail = (message: string) => {
       cleanup();
+      this.st.stick?.end(Date.now());
       logSystemOf(this.rt)?.forProxy(this.fe.config)?.logConnError(s, this.listener, this.info.acceptedAt, message);
       this.fe.counters.failedReq++;
       s.destroy();
@@ -281,6 +293,7 @@ class Connection {
     const { rt, fe, socket, listener } = this;
     if (fe.mode === 'http') {
       if (termination) {
+        this.st.stick?.end(Date.now());
         socket.destroy();
         return this.done();
       }
@@ -305,6 +318,11 @@ class Connection {
       },
       (e, info) => {
         fe.record(e);
+        if (st.stick) {
+          const now = Date.now();
+          st.stick.transactionEnd(e.bytesIn, e.bytesOut, now);
+          st.stick.end(now);
+        }
         log?.logTcp(info, st.sample, st.logLevel);
         this.done();
       },

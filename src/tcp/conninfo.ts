@@ -4,11 +4,14 @@
  * Kept in a WeakMap so that a socket carries nothing extra when none of this applies.
  */
 import type { Socket } from 'node:net';
+import type { SessionStick } from '../runtime/stick.js';
 
 export interface ConnInfo {
   acceptedAt: number;
   /** Th: time spent reading the PROXY protocol header (0 without one). */
   handshakeMs: number;
+  /** Stick counters tracked by tcp-request rules; the HTTP engine goes on with the same trackers. */
+  stick?: SessionStick;
   /** An HTTP transaction of this connection was already logged (Th counts once). */
   txnSeen?: boolean;
   /** Set when a PROXY header (or a set-src/set-dst rule) replaced the socket's addresses. */

@@ -22,6 +22,8 @@ import type { Action as HttpAction, RunState } from '../rules/types.js';
 import type { Config, Proxy, RawLine } from '../config/model.js';
 import type { Diagnostics } from '../core/diag.js';
 import { SYSLOG_LEVELS } from '../log/keywords.js';
+import { compileStickOp, STICK_OPS } from '../rules/stick-ops.js';
+import type { SessionStick } from '../runtime/stick.js';
 
 export type TcpPhase = 'connection' | 'session' | 'content';
 
@@ -37,6 +39,8 @@ export interface TcpRuleState {
   logLevel?: string;
   /** expect-proxy layer4: read a PROXY header after the connection rules. */
   expectProxy?: boolean;
+  /** Stick counters of this connection (track-sc, sc-inc-gpc, sc-set-gpt). */
+  stick?: SessionStick;
   /** set-src / set-dst results, applied to the connection by the caller. */
   setAddr?: { src?: string; srcPort?: number; dst?: string; dstPort?: number };
 }
@@ -72,9 +76,9 @@ const USAGE: Record<TcpPhase, Usage> = { connection: 'tcp-conn', session: 'tcp-s
 
 /** The actions portico runs; the others are accepted by the parser and warned about here. */
 const SUPPORTED: Record<TcpPhase, string[]> = {
-  connection: ['accept', 'reject', 'expect-proxy', 'set-src', 'set-src-port', 'set-dst', 'set-dst-port', 'set-var', 'set-var-fmt', 'unset-var', 'silent-drop'],
-  session: ['accept', 'reject', 'set-src', 'set-src-port', 'set-dst', 'set-dst-port', 'set-var', 'set-var-fmt', 'unset-var', 'silent-drop'],
-  content: ['accept', 'reject', 'capture', 'set-log-level', 'set-src', 'set-src-port', 'set-dst', 'set-dst-port', 'set-var', 'set-var-fmt', 'unset-var', 'silent-drop'],
+  connection: [...STICK_OPS, 'accept', 'reject', 'expect-proxy', 'set-src', 'set-src-port', 'set-dst', 'set-dst-port', 'set-var', 'set-var-fmt', 'unset-var', 'silent-drop'],
+  session: [...STICK_OPS, 'accept', 'reject', 'set-src', 'set-src-port', 'set-dst', 'set-dst-port', 'set-var', 'set-var-fmt', 'unset-var', 'silent-drop'],
+  content: [...STICK_OPS, 'accept', 'reject', 'capture', 'set-log-level', 'set-src', 'set-src-port', 'set-dst', 'set-dst-port', 'set-var', 'set-var-fmt', 'unset-var', 'silent-drop'],
 };
 
 function final(name: string, outcome: TcpOutcome): TcpAction {
@@ -87,6 +91,11 @@ function wrapHttpAction(a: HttpAction): TcpAction {
 }
 
 function compileAction(phase: TcpPhase, name: string, word: string, args: string[], cc: CompileCtx): TcpAction | undefined {
+  if ((STICK_OPS as readonly string[]).includes(name)) {
+    const op = compileStickOp(word, args, cc, phase);
+    if (!op) return undefined;
+    return { name: op.name, run: (st) => (op.run(st.stick, st.sample, Date.now()), undefined) };
+  }
   switch (name) {
     case 'accept':
     case 'reject':
@@ -151,7 +160,6 @@ function compileAction(phase: TcpPhase, name: string, word: string, args: string
       };
     }
   }
-  void phase;
   return undefined;
 }
 
@@ -160,12 +168,7 @@ function compileTcpRule(line: RawLine, phase: TcpPhase, env: ProxyEnv): TcpRule 
   const name = actionName(word);
   const cc = new CompileCtx(env, `tcp-request ${phase}`, USAGE[phase], line.where);
   if (!SUPPORTED[phase].includes(name)) {
-    env.diags.warning(
-      name.startsWith('track-sc') || name.startsWith('sc-')
-        ? `'tcp-request ${phase} ${name}' : stick counters are not wired to tcp-request rules yet; this rule is ignored.`
-        : `'tcp-request ${phase} ${name}' is not supported by portico yet; this rule is ignored.`,
-      line.where,
-    );
+    env.diags.warning(`'tcp-request ${phase} ${name}' is not supported by portico yet; this rule is ignored.`, line.where);
     return undefined;
   }
   const rest = line.args.slice(3);

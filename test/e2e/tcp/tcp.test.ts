@@ -125,7 +125,7 @@ describe('tcp mode', () => {
     });
     const notMysql = await listen((s) => s.end('HTTP/1.0 400 nope\r\n\r\n'));
     const [dead] = await freePorts(1);
-    const names = ['echo', 'sni', 'ppin', 'ppout', 'ppv1', 'guard', 'slow', 'idle', 'dead', 'mysql', 'big'];
+    const names = ['echo', 'sni', 'ppin', 'ppout', 'ppv1', 'guard', 'slow', 'idle', 'dead', 'mysql', 'big', 'limited'];
     const ports = await freePorts(names.length);
     names.forEach((n, i) => (P[n] = ports[i]!));
     const cfg = `global
@@ -170,6 +170,12 @@ frontend ppv1
     default_backend rec
 backend rec
     server r1 127.0.0.1:${recorder} send-proxy
+frontend limited
+    bind 127.0.0.1:${P['limited']}
+    stick-table type ip size 1k expire 30s store conn_cnt
+    tcp-request connection track-sc0 src
+    tcp-request connection reject if { sc0_conn_cnt gt 3 }
+    default_backend echo
 frontend guard
     bind 127.0.0.1:${P['guard']}
     tcp-request connection reject if { src 127.0.0.3 }
@@ -278,6 +284,15 @@ backend mysql
     expect(good.data.toString()).toBe('GOOD data');
     await rx.next(new RegExp(`:${good.localPort} \\[[^\\]]+\\] guard echo/e1 `));
     expect(rx.matching(new RegExp(`:${r.localPort} \\[`))).toEqual([]);
+  });
+
+  it('tcp-request connection track-sc0 counts connections in the stick table; reject above a rate', async () => {
+    // From a source of its own: conn_cnt 1, 2, 3 pass; the fourth (4 > 3) is refused at accept.
+    const answers: string[] = [];
+    for (let i = 0; i < 4; i++) answers.push((await exchange(P['limited']!, `n${i}`, { localAddress: '127.0.0.5' })).data.toString());
+    expect(answers).toEqual(['n0', 'n1', 'n2', '']);
+    const other = await exchange(P['limited']!, 'other', { localAddress: '127.0.0.6' });
+    expect(other.data.toString()).toBe('other');
   });
 
   it('termination states: SC (refused), sD (server timeout), cD (client timeout)', async () => {
