@@ -99,13 +99,18 @@ function ipv6ToBig(a: string): bigint {
   return groups.reduce((n, g) => (n << 16n) | BigInt(parseInt(g || '0', 16)), 0n);
 }
 
+/**
+ * The address as HAProxy writes it: an IPv4 client of a dual-stack IPv6 listener stays in its
+ * v4-mapped form ("::ffff:127.0.0.1"), as the socket reports it.
+ */
 function clientAddress(s: Socket | { remoteAddress?: string }): string {
-  const a = s.remoteAddress ?? '';
-  return a.startsWith('::ffff:') ? a.slice(7) : a;
+  return s.remoteAddress ?? '';
 }
 
-function excluded(ff: ForwardFor, addr: string): boolean {
+function excluded(ff: ForwardFor, address: string): boolean {
   if (!ff.except) return false;
+  // A v4-mapped address is matched against IPv4 networks as the IPv4 address it carries.
+  const addr = address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
   const v6 = addr.includes(':');
   if (v6 !== ff.except.v6) return false;
   const value = v6 ? ipv6ToBig(addr) : ipv4ToBig(addr);
@@ -127,8 +132,7 @@ export function prepareRequestHeaders(txn: HttpTxn, mode: ConnMode, client: Sock
   }
   const ot = (be && forwardForOf(be, 'originalto')) || forwardForOf(fe, 'originalto');
   if (ot) {
-    const local = client.localAddress ?? '';
-    const addr = local.startsWith('::ffff:') ? local.slice(7) : local;
+    const addr = client.localAddress ?? '';
     if (!excluded(ot, addr)) out.push(ot.header, addr);
   }
   const m = be ? combineModes(mode, connModeOf(be)) : mode;

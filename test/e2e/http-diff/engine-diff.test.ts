@@ -9,6 +9,8 @@
  *  - portico removes the headers named in a Connection header and the fixed hop-by-hop set
  *    (keep-alive, proxy-connection, te, trailer, upgrade unless upgrading) from forwarded
  *    messages on purpose; HAProxy 2.6 forwards them. See HOP_BY_HOP below.
+ *  - as part of that, portico rebuilds the Connection header (lower-case tokens, placed last)
+ *    where HAProxy edits it in place: see connectionLast().
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
@@ -21,7 +23,7 @@ const LISTENS = [
   'basic', 'ff', 'ffexcept', 'ffheader', 'ot', 'httpclose', 'srvclose', 'nosrv', 'refused', 'redispatch', 'slow', 'queue',
   'reqtimeout', 'kaidle', 'rr', 'rrw', 'static', 'source', 'sourcec', 'uri', 'uric', 'urlparam', 'urlparamc', 'hdr', 'hdrc',
   'first', 'leastconn', 'backup', 'allbackups', 'weight0', 'uriwhole', 'uridepth', 'urilen', 'uripath', 'hdrdomain', 'crc32c',
-  'djb2', 'wt6ava', 'sdbmava', 'lcweights', 'rrdown', 'slowloris', 'stall',
+  'djb2', 'wt6ava', 'sdbmava', 'lcweights', 'rrdown', 'slowloris', 'stall', 'ff6', 'tunnel',
 ] as const;
 type ListenName = (typeof LISTENS)[number];
 
@@ -83,6 +85,12 @@ ${l('lcweights', `balance leastconn\n${weighted}`)}
 ${l('rrdown', `server dead 127.0.0.1:1 check inter 100ms\n${weighted}`)}
 ${l('slowloris', `timeout http-request 400ms\n${srv(['s1'])}`)}
 ${l('stall', `timeout server 300ms\n${srv(['s1'])}`)}
+listen ff6
+    bind [::]:${ports.ff6}
+    option forwardfor
+    option originalto
+${srv(['s1']).replace(/^/gm, '    ')}
+${l('tunnel', `timeout tunnel 400ms\n${srv(['s1'])}`)}
 `;
 }
 
@@ -110,6 +118,19 @@ function short(body: string): string {
 }
 
 /** Applies the intended differences: see HOP_BY_HOP and the file comment. */
+/**
+ * Portico rebuilds the Connection header of forwarded messages (lower-case tokens, placed last);
+ * HAProxy edits it in place. Same tokens, so compare Connection lines lower-cased, at the end.
+ */
+function connectionLast(lines: string[], skipFirst: boolean): string[] {
+  const head = skipFirst ? lines.slice(0, 1) : [];
+  const rest = skipFirst ? lines.slice(1) : lines;
+  const isConn = (l: string) => /^connection:/i.test(l);
+  const body = rest.filter((l) => l.startsWith('body='));
+  const fields = rest.filter((l) => !l.startsWith('body='));
+  return [...head, ...fields.filter((l) => !isConn(l)), ...fields.filter(isConn).map((l) => l.toLowerCase()), ...body];
+}
+
 function normalise(o: Obs, connectionNamed: string[]): Obs {
   const drop = new Set([...HOP_BY_HOP, ...connectionNamed.map((s) => s.toLowerCase())]);
   const named = new Set(connectionNamed.map((s) => s.toLowerCase()));
@@ -122,8 +143,8 @@ function normalise(o: Obs, connectionNamed: string[]): Obs {
   };
   return {
     ...o,
-    responses: o.responses.map((r) => ({ ...r, headers: r.headers.filter(keepLine), body: short(r.body) })),
-    seen: o.seen.map((lines) => lines.filter((l, i) => i === 0 || l.startsWith('body=') || keepLine(l))),
+    responses: o.responses.map((r) => ({ ...r, headers: connectionLast(r.headers.filter(keepLine), false), body: short(r.body) })),
+    seen: o.seen.map((lines) => connectionLast(lines.filter((l, i) => i === 0 || l.startsWith('body=') || keepLine(l)), true)),
   };
 }
 
@@ -141,6 +162,13 @@ async function collectSeen(side: Side, before: Record<string, number>, settleMs 
 
 function marks(side: Side): Record<string, number> {
   return Object.fromEntries(Object.entries(side.be).map(([n, b]) => [n, b.seen.length]));
+}
+
+/** Like one(), connecting to `host` (IPv6 or IPv4) instead of 127.0.0.1. */
+async function one6(side: Side, listen: ListenName, steps: Step[] | string, host: string): Promise<Obs> {
+  const before = marks(side);
+  const ex = await exchange(side.ports[listen], steps, 1500, host);
+  return { responses: splitResponses(ex.raw), closed: ex.closed, seen: await collectSeen(side, before) };
 }
 
 /** One connection: steps, then what came back, plus what the backends saw. */
@@ -351,6 +379,18 @@ const CASES: Case[] = [
   { name: 'option forwardfor header X-Client if-none (absent)', run: (s) => one(s, 'ffheader', getClose('/ff')) },
   { name: 'option forwardfor header X-Client if-none (present)', run: (s) => one(s, 'ffheader', getClose('/ff', 'X-Client: 10.9.9.9\r\n')) },
   { name: 'option originalto', run: (s) => one(s, 'ot', getClose('/ot', 'X-Original-To: 1.2.3.4\r\n')) },
+  { name: 'option forwardfor on [::], client over IPv6', run: (s) => one6(s, 'ff6', getClose('/v6'), '::1') },
+  { name: 'option forwardfor on [::], client over IPv4 (v4-mapped)', run: (s) => one6(s, 'ff6', getClose('/v4'), '127.0.0.1') },
+  // ---- upgrade to a tunnel
+  {
+    name: 'Upgrade: websocket, 101, bytes both ways, timeout tunnel',
+    run: (s) =>
+      one(s, 'tunnel', [`GET /upgrade HTTP/1.1\r\n${H}Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`, { wait: 100 }, 'ping', { wait: 100 }], { ms: 1500 }),
+  },
+  {
+    name: 'Upgrade header without Connection: upgrade is not a tunnel',
+    run: (s) => one(s, 'basic', getClose('/plain', 'Upgrade: websocket\r\n')),
+  },
   // ---- server choice
   { name: 'roundrobin, equal weights', run: (s) => sequence(s, 'rr', Array.from({ length: 9 }, (_, i) => `/r${i}`)) },
   { name: 'roundrobin, weights 3/1/2/5', run: (s) => sequence(s, 'rrw', Array.from({ length: 22 }, (_, i) => `/r${i}`)) },

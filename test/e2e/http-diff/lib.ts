@@ -4,6 +4,7 @@
  * a raw client that reports whether the proxy closed the connection, and the normalisation that
  * turns what a client and a backend saw into comparable data.
  */
+import { createHash } from 'node:crypto';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 
 export interface SeenRequest {
@@ -70,7 +71,8 @@ function dechunk(buf: string, from: number): { body: string; end: number } | und
 /**
  * Answers by path: /status/N, /slow/MS, /garbage, /empty, /close, /chunked, /size/N, /eof
  * (close-delimited body), /http10 (HTTP/1.0 response), /head (content-length without body for
- * HEAD), /server-close (Connection: close response), /hop (hop-by-hop response headers);
+ * HEAD), /server-close (Connection: close response), /hop (hop-by-hop response headers),
+ * /upgrade (101, then echoes raw bytes), /resp/NAME (RAW_RESPONSES);
  * anything else: 200 with a short description of the request body. Every response carries `x-server: NAME`.
  */
 export function startRawBackend(name: string, port = 0): Promise<RawBackend> {
@@ -169,6 +171,16 @@ export function startRawBackend(name: string, port = 0): Promise<RawBackend> {
       }
       if (path.startsWith('/server-close')) {
         s.end(`HTTP/1.1 200 OK\r\nx-server: ${name}\r\nconnection: close\r\ncontent-length: 2\r\n\r\nok`);
+        return;
+      }
+      if (path.startsWith('/upgrade')) {
+        // 101 then a raw echo of whatever comes next, prefixed.
+        const key = hdr('sec-websocket-key');
+        const accept = key === undefined || path.startsWith('/upgrade-noaccept') ? '' : `sec-websocket-accept: ${createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64')}\r\n`;
+        s.write(`HTTP/1.1 101 Switching Protocols\r\nx-server: ${name}\r\nupgrade: websocket\r\nconnection: Upgrade\r\n${accept}\r\n`);
+        s.removeAllListeners('data');
+        if (buf.length > 0) s.write(`echo:${buf}`);
+        s.on('data', (d: Buffer) => s.write(`echo:${d.toString('latin1')}`));
         return;
       }
       if (path.startsWith('/hop')) {
