@@ -12,7 +12,7 @@
 //   BENCH_WARMUP        warm-up wrk duration before each measurement (default 2, 0 = none)
 //   BENCH_CONNS         wrk connections (default 50)
 //   BENCH_THREADS       wrk threads (default 1)
-//   BENCH_ONLY          comma list of scenarios: keepalive,close,large,tcp (default all)
+//   BENCH_ONLY          comma list of scenarios: keepalive,close,large,tcp,workers2 (default all)
 //   BENCH_LARGE_ORIGIN  auto | node | haproxy (default auto: quick probe, keep the faster)
 //   BENCH_PORTICO_CMD   command that runs portico, config path appended
 //                       (default: "<node> dist/cli.js -db -f"); e.g. "haproxy -db -f" to test the harness
@@ -48,7 +48,7 @@ function envNum(name, def, min, max) {
   return v;
 }
 
-const ALL_SCENARIOS = ['keepalive', 'close', 'large', 'tcp'];
+const ALL_SCENARIOS = ['keepalive', 'close', 'large', 'tcp', 'workers2'];
 const SECONDS = Math.round(envNum('BENCH_SECONDS', 10, 1, 600));
 const WARMUP = Math.round(envNum('BENCH_WARMUP', 2, 0, 60));
 const CONNS = Math.round(envNum('BENCH_CONNS', 50, 1, 10000));
@@ -143,8 +143,8 @@ async function checkResponse(port, expectBytes) {
 const HEADERS = { rps: [], cps: ['Connection: close'], mibps: [] };
 
 /** One wrk run; returns the figure plus what wrk reported. kind: rps | cps | mibps */
-async function wrkOnce(port, kind, seconds) {
-  const w = await runWrk({ url: `http://127.0.0.1:${port}/`, seconds, threads: THREADS, conns: CONNS, headers: HEADERS[kind] });
+async function wrkOnce(port, kind, seconds, threads = THREADS) {
+  const w = await runWrk({ url: `http://127.0.0.1:${port}/`, seconds, threads, conns: CONNS, headers: HEADERS[kind] });
   const value = kind === 'mibps' ? (w.bytesPerSec ?? 0) / 1024 ** 2 : w.requestsPerSec;
   const e = w.socketErrors;
   const warnings = [];
@@ -178,6 +178,7 @@ const TITLES = {
   close: 'HTTP new connection per request (Connection: close)',
   large: 'HTTP keep-alive, 1 MiB responses',
   tcp: 'mode tcp, keep-alive HTTP through it',
+  workers2: 'HTTP keep-alive, 2 cores: HAProxy nbthread 2 vs portico master + 2 workers (wrk -t2)',
 };
 
 const notes = [];
@@ -192,12 +193,14 @@ const configs = {};
  * machine hits both alike. Only one target is under load at any time; the
  * figure is the mean of the rounds.
  */
-async function scenario(id, { mode, originPort, kind, expectBytes, baseline = false }) {
+async function scenario(id, { mode, originPort, kind, expectBytes, baseline = false, threads = 1 }) {
   const row = { scenario: id, title: TITLES[id], unit: UNITS[kind], mode };
-  configs[id] = proxyConfig({ mode, port: '<PORT>', originPort: '<ORIGIN_PORT>' });
+  configs[id] = proxyConfig({ mode, port: '<PORT>', originPort: '<ORIGIN_PORT>', threads });
+  // With threads > 1 wrk gets as many threads, so that the load generator is not the limit.
+  const wrkThreads = Math.max(THREADS, threads);
   const targets = [
-    { name: 'haproxy', launch: (port) => startHaproxy(`${id}-haproxy`, proxyConfig({ mode, port, originPort }), port) },
-    { name: 'portico', launch: (port) => startPortico(`${id}-portico`, proxyConfig({ mode, port, originPort }), port) },
+    { name: 'haproxy', launch: (port) => startHaproxy(`${id}-haproxy`, proxyConfig({ mode, port, originPort, threads }), port) },
+    { name: 'portico', launch: (port) => startPortico(`${id}-portico`, proxyConfig({ mode, port, originPort, threads }), port) },
   ];
   if (baseline) {
     targets.push({
@@ -226,7 +229,7 @@ async function scenario(id, { mode, originPort, kind, expectBytes, baseline = fa
     }
     if (WARMUP > 0) {
       for (const t of live) {
-        const r = await attempt(() => wrkOnce(t.port, kind, WARMUP));
+        const r = await attempt(() => wrkOnce(t.port, kind, WARMUP, wrkThreads));
         if (r.error) t.error = `warm-up: ${r.error}`;
       }
     }
@@ -236,7 +239,7 @@ async function scenario(id, { mode, originPort, kind, expectBytes, baseline = fa
       for (const t of order) {
         if (t.error) continue;
         await sleep(300);
-        const r = await attempt(() => wrkOnce(t.port, kind, per));
+        const r = await attempt(() => wrkOnce(t.port, kind, per, wrkThreads));
         if (r.error) t.error = r.error;
         else if (t.child.exitInfo) t.error = `${t.name} exited during the run: ${tail(t.child.output)}`;
         else t.rounds.push(r);
@@ -417,6 +420,7 @@ async function main() {
     if (id === 'keepalive') rows.push(await scenario(id, { mode: 'http', originPort: small.port, kind: 'rps', expectBytes: smallBytes, baseline: true }));
     if (id === 'close') rows.push(await scenario(id, { mode: 'http', originPort: small.port, kind: 'cps', expectBytes: smallBytes }));
     if (id === 'tcp') rows.push(await scenario(id, { mode: 'tcp', originPort: small.port, kind: 'rps', expectBytes: smallBytes }));
+    if (id === 'workers2') rows.push(await scenario(id, { mode: 'http', originPort: small.port, kind: 'rps', expectBytes: smallBytes, threads: 2 }));
   }
   if (small) await stop(small.child);
   await stopAll();

@@ -43,11 +43,15 @@ frontend origin_large
 `;
 }
 
-/** The proxy config shared by HAProxy and portico. mode: 'http' | 'tcp'. */
-export function proxyConfig({ mode, port, originPort }) {
+/**
+ * The proxy config shared by HAProxy and portico. mode: 'http' | 'tcp'. threads > 1 adds
+ * `master-worker` and `nbthread N` (HAProxy: N threads; portico: a master and N worker processes).
+ */
+export function proxyConfig({ mode, port, originPort, threads = 1 }) {
   const httpOnly = mode === 'http' ? '    option http-keep-alive\n    timeout http-keep-alive 30s\n' : '';
+  const mw = threads > 1 ? '    master-worker\n' : '';
   return `global
-    nbthread 1
+${mw}    nbthread ${threads}
     maxconn 4096
 
 defaults
