@@ -26,7 +26,7 @@ export const PROXY_ERRORS = {
   notHeader: 'Received something which does not look like a PROXY protocol header',
   badHeader: 'Received an invalid PROXY protocol header',
   badProto: 'Received an unhandled protocol in the PROXY protocol header',
-  truncated: 'Received incomplete PROXY protocol header',
+  truncated: 'Truncated PROXY protocol header received',
   aborted: 'Connection closed while waiting for PROXY protocol header',
   timeout: 'Timeout while waiting for PROXY protocol header',
 } as const;

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from 'node:net';
 import { freePorts, hasHaproxy, rawExchange, sleep, startHaproxy, startPortico, type Proc } from '../harness.js';
 import { startEcho, startRawHttp, startReceiver, type Receiver } from './syslog.js';
+import { buildProxyV2 } from '../../../src/tcp/proxy-protocol.js';
 
 const HAVE = hasHaproxy();
 
@@ -15,7 +16,7 @@ interface Side {
   name: string;
   proc: Proc;
   rx: Receiver;
-  ports: { http: number; tcp: number; plain: number; tcpPlain: number; ka: number; clf: number; queue: number };
+  ports: { http: number; tcp: number; plain: number; tcpPlain: number; ka: number; clf: number; queue: number; pp: number; ppNamed: number };
 }
 
 function config(p: Side['ports'], log: number, raw: number, echo: number, dead: number): string {
@@ -46,6 +47,13 @@ frontend fka
     option httplog
     bind 127.0.0.1:${p.ka}
     default_backend be
+frontend fpp
+    mode tcp
+    option tcplog
+    timeout client 500ms
+    bind 127.0.0.1:${p.pp} accept-proxy
+    bind 127.0.0.1:${p.ppNamed} accept-proxy name named
+    default_backend techo
 frontend fclf
     mode http
     option httplog clf
@@ -131,6 +139,13 @@ export function clfFields(msg: string): string[] {
   }).concat(msg.endsWith(' ') ? ['<trailing space>'] : []);
 }
 
+/** Connection errors: "127.0.0.1:port [date] fe/bind: message". */
+function errorFields(msg: string): string[] {
+  const m = /^(\S+):\d+ \[[^\]]+\] (\S+) (.*)$/.exec(msg);
+  if (!m) throw new Error(`not an error line: ${msg}`);
+  return [`ci=${m[1]}`, `fe/bind=${m[2]}`, `message=${m[3]}`];
+}
+
 function connectFields(msg: string): string[] {
   const m = /^Connect from (\S+):\d+ to (\S+) \((\S+)\)$/.exec(msg);
   if (!m) throw new Error(`not a connect line: ${msg}`);
@@ -173,7 +188,7 @@ function tcpRoundTrip(port: number, data: string, host = '127.0.0.1'): Promise<s
 
 interface Scenario {
   name: string;
-  kind: 'http' | 'tcp' | 'connect' | 'clf';
+  kind: 'http' | 'tcp' | 'connect' | 'clf' | 'error';
   port: keyof Side['ports'];
   /** Log line pattern, in the message part. */
   match: RegExp;
@@ -211,6 +226,19 @@ const SCENARIOS: Scenario[] = [
       await first;
     },
   },
+  { name: 'PROXY: not a header', kind: 'error', port: 'pp', match: /does not look like/, run: (p) => rawExchange(p, 'GET / HTTP/1.0\r\n\r\n', 1000) },
+  { name: 'PROXY: named bind', kind: 'error', port: 'ppNamed', match: /\/named: /, run: (p) => rawExchange(p, 'GET / HTTP/1.0\r\n\r\n', 1000) },
+  { name: 'PROXY: closed while waiting', kind: 'error', port: 'pp', match: /closed while waiting/, run: (p) => rawExchange(p, '', 1000, true) },
+  { name: 'PROXY: invalid v1', kind: 'error', port: 'pp', match: /invalid PROXY/, run: (p) => rawExchange(p, 'PROXY TCP4 1.2.3.4 5.6.7.8 1111\r\n', 1000) },
+  { name: 'PROXY: truncated', kind: 'error', port: 'pp', match: /Truncated PROXY/, run: (p) => rawExchange(p, 'PROXY TCP4 1.2.3.4', 1000, true) },
+  { name: 'PROXY: timeout', kind: 'error', port: 'pp', match: /Timeout while waiting/, run: (p) => rawExchange(p, '', 1500) },
+  {
+    name: 'PROXY: v2 header gives the client for tcplog',
+    kind: 'tcp',
+    port: 'pp',
+    match: / fpp techo\//,
+    run: (p) => rawExchange(p, Buffer.concat([buildProxyV2({ src: '10.1.2.3', srcPort: 4567, dst: '10.0.0.1', dstPort: 80 }), Buffer.from('hi')]), 500, true),
+  },
   { name: 'tcp echo --', kind: 'tcp', port: 'tcp', match: / techo\//, run: (p) => tcpRoundTrip(p, 'hello') },
   { name: 'tcp refused SC', kind: 'tcp', port: 'tcp', match: / tdead\//, run: (p) => tcpRoundTrip(p, 'hello', '127.0.0.2') },
   { name: 'Connect from (HTTP)', kind: 'connect', port: 'plain', match: /\(fplain\/HTTP\)/, run: (p) => rawExchange(p, get('/ok'), 2000) },
@@ -229,8 +257,8 @@ describe.skipIf(!HAVE)('logs: portico vs haproxy 2.6, field by field', () => {
     closers = [raw.close, echo.close];
     for (const name of ['haproxy', 'portico']) {
       const rx = await startReceiver();
-      const [http, tcp, plain, tcpPlain, ka, clf, queue] = await freePorts(7);
-      const ports = { http: http!, tcp: tcp!, plain: plain!, tcpPlain: tcpPlain!, ka: ka!, clf: clf!, queue: queue! };
+      const [http, tcp, plain, tcpPlain, ka, clf, queue, pp, ppNamed] = await freePorts(9);
+      const ports = { http: http!, tcp: tcp!, plain: plain!, tcpPlain: tcpPlain!, ka: ka!, clf: clf!, queue: queue!, pp: pp!, ppNamed: ppNamed! };
       const cfg = config(ports, rx.port, raw.port, echo.port, dead!);
       const proc = name === 'haproxy' ? await startHaproxy(cfg, Object.values(ports)) : await startPortico(cfg, Object.values(ports));
       sides.push({ name, proc, rx, ports });
@@ -263,7 +291,7 @@ describe.skipIf(!HAVE)('logs: portico vs haproxy 2.6, field by field', () => {
       const r = results.get(sc.name)!;
       const h = splitSyslog(r.haproxy);
       const p = splitSyslog(r.portico);
-      const fields = sc.kind === 'http' ? httpFields : sc.kind === 'tcp' ? tcpFields : sc.kind === 'clf' ? clfFields : connectFields;
+      const fields = sc.kind === 'http' ? httpFields : sc.kind === 'tcp' ? tcpFields : sc.kind === 'clf' ? clfFields : sc.kind === 'error' ? errorFields : connectFields;
       const hf = [h.header, ...fields(h.msg)];
       const pf = [p.header, ...fields(p.msg)];
       total += hf.length;
