@@ -28,6 +28,7 @@ function serve(listenArg, report) {
     res.end(BODY);
   });
   server.listen(listenArg);
+  process.on('disconnect', () => process.exit(0));
   process.on('message', (m) => {
     if (m === 'count') report(n);
     if (m === 'exit') process.exit(0);
