@@ -111,7 +111,9 @@ export class HttpLogVars {
     const Th = first && info ? info.handshakeMs : 0;
     const reqStart = txn.firstByteAt || 0;
     const Ti = reqStart ? Math.max(0, reqStart - acceptedAt - Th) : -1;
-    const TR = reqStart && txn.req ? Math.max(0, txn.startedAt - reqStart) : -1;
+    // A tarpitted request: HAProxy reports TR -1 and the time held in Tw.
+    const tarpit = txn.termination[1] === 'T';
+    const TR = reqStart && txn.req && !tarpit ? Math.max(0, txn.startedAt - reqStart) : -1;
     switch (name) {
       case 't':
         return formatLogDateMs(acceptedAt);
@@ -138,7 +140,7 @@ export class HttpLogVars {
       case 'Tq':
         return Ti < 0 || TR < 0 ? -1 : Th + Ti + TR;
       case 'Tw':
-        return timers(txn.connect).Tw;
+        return tarpit ? txn.endedAt - txn.startedAt : timers(txn.connect).Tw;
       case 'Tc':
         return timers(txn.connect).Tc;
       case 'Tr':

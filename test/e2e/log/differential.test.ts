@@ -46,6 +46,11 @@ frontend fka
     mode http
     option httplog
     bind 127.0.0.1:${p.ka}
+    timeout client 500ms
+    timeout tarpit 200ms
+    http-request tarpit if { path /tarpit }
+    http-request return status 200 content-type text/plain string ok if { path /return }
+    http-request auth realm r if { path /auth }
     default_backend be
 frontend fpp
     mode tcp
@@ -192,6 +197,11 @@ interface Scenario {
   port: keyof Side['ports'];
   /** Log line pattern, in the message part. */
   match: RegExp;
+  /**
+   * Fields known to differ, with the reason (outside the log module). The test checks that they
+   * still differ, so that fixing the cause shows up here, and counts them as disagreements.
+   */
+  known?: { fields: string[]; why: string };
   run(port: number): Promise<unknown>;
 }
 
@@ -239,6 +249,27 @@ const SCENARIOS: Scenario[] = [
     match: / fpp techo\//,
     run: (p) => rawExchange(p, Buffer.concat([buildProxyV2({ src: '10.1.2.3', srcPort: 4567, dst: '10.0.0.1', dstPort: 80 }), Buffer.from('hi')]), 500, true),
   },
+  { name: 'server dies mid-body SD--', kind: 'http', port: 'ka', match: /"GET \/partial /, run: (p) => rawExchange(p, get('/partial'), 2000) },
+  { name: 'client leaves mid-body CD--', kind: 'http', port: 'ka', match: /"GET \/drip /, run: (p) => abortAfter(p, get('/drip'), 150) },
+  { name: 'client timeout mid-body cD--', kind: 'http', port: 'ka', match: /"GET \/drip2 /, run: (p) => partial(p, get('/drip2'), 2000) },
+  {
+    name: 'server answers before the request body ends, client stalls: cD--',
+    kind: 'http',
+    port: 'ka',
+    match: /"POST \/upload /,
+    run: (p) => partial(p, 'POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n12345', 2000),
+    known: { fields: ['bytes', 'tsc'], why: 'the HTTP engine ends the transaction with the response instead of waiting for the request body (haproxy: client timeout, cD--); bytes differ as everywhere in HTTP' },
+  },
+  { name: 'tarpit PT--', kind: 'http', port: 'ka', match: /"GET \/tarpit /, run: (p) => rawExchange(p, get('/tarpit'), 2000) },
+  { name: 'return LR--', kind: 'http', port: 'ka', match: /"GET \/return /, run: (p) => rawExchange(p, get('/return'), 2000) },
+  { name: 'auth 401 PR--', kind: 'http', port: 'ka', match: /"GET \/auth /, run: (p) => rawExchange(p, get('/auth'), 2000) },
+  {
+    name: 'keep-alive: second request on the connection',
+    kind: 'http',
+    port: 'ka',
+    match: /"GET \/second /,
+    run: (p) => rawExchange(p, `GET /first HTTP/1.1\r\nHost: x\r\n\r\nGET /second HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`, 2000),
+  },
   { name: 'tcp echo --', kind: 'tcp', port: 'tcp', match: / techo\//, run: (p) => tcpRoundTrip(p, 'hello') },
   { name: 'tcp refused SC', kind: 'tcp', port: 'tcp', match: / tdead\//, run: (p) => tcpRoundTrip(p, 'hello', '127.0.0.2') },
   { name: 'Connect from (HTTP)', kind: 'connect', port: 'plain', match: /\(fplain\/HTTP\)/, run: (p) => rawExchange(p, get('/ok'), 2000) },
@@ -263,7 +294,9 @@ describe.skipIf(!HAVE)('logs: portico vs haproxy 2.6, field by field', () => {
       const proc = name === 'haproxy' ? await startHaproxy(cfg, Object.values(ports)) : await startPortico(cfg, Object.values(ports));
       sides.push({ name, proc, rx, ports });
     }
-    // Each scenario runs against both, one after the other, so that counters (actconn...) match.
+    // Let the start-up probes' connections close, then run each scenario against both, one
+    // after the other, so that counters (actconn...) match.
+    await sleep(300);
     for (const sc of SCENARIOS) {
       const lines: string[] = [];
       for (const side of sides) {
@@ -296,7 +329,10 @@ describe.skipIf(!HAVE)('logs: portico vs haproxy 2.6, field by field', () => {
       const pf = [p.header, ...fields(p.msg)];
       total += hf.length;
       agree += hf.filter((f, i) => pf[i] === f).length;
-      expect(pf, `haproxy: ${r.haproxy}portico: ${r.portico}`).toEqual(hf);
+      const isKnown = (f: string) => sc.known?.fields.some((k) => f.startsWith(`${k}=`)) === true;
+      const why = `haproxy: ${r.haproxy}portico: ${r.portico}`;
+      expect(pf.filter((f) => !isKnown(f)), why).toEqual(hf.filter((f) => !isKnown(f)));
+      if (sc.known) expect(pf.filter(isKnown), `known difference gone (${sc.known.why}): update the scenario`).not.toEqual(hf.filter(isKnown));
     });
   }
 

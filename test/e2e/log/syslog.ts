@@ -69,6 +69,17 @@ export async function startRawHttp(port = 0): Promise<{ port: number; close(): P
         const path = head.split(' ')[1] ?? '/';
         if (path.startsWith('/slow')) continue;
         if (path.startsWith('/close')) return void s.destroy();
+        if (path.startsWith('/partial')) {
+          // 100 bytes announced, 10 sent, then the server dies.
+          s.write('HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n0123456789');
+          setTimeout(() => s.destroy(), 50);
+          return;
+        }
+        if (path.startsWith('/drip')) {
+          // Headers and a first part; the rest never comes.
+          s.write('HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n0123456789');
+          continue;
+        }
         if (path.startsWith('/garbage')) {
           s.write('HTTP/1.1 abc def\r\n\r\n');
           continue;
