@@ -6,12 +6,12 @@
  * newline, as HAProxy writes them); the CLI adds its usual empty line after them.
  */
 import { isIP } from 'node:net';
-import type { Server as NetServer } from 'node:net';
 import { countsText, type ServerCounts } from '../checks/index.js';
 import { createLb, parseBalance, parseHashType, DEFAULT_HASH_TYPE, type LbAlgorithm } from '../lb/index.js';
 import type { BackendRuntime } from './backend.js';
 import type { FrontendRuntime } from './frontend.js';
 import type { Runtime } from './runtime.js';
+import { pauseListener, resumeListener } from './listeners.js';
 import type { ServerRuntime } from './server.js';
 
 export type Log = (level: 'notice' | 'warning' | 'alert', text: string) => void;
@@ -64,11 +64,8 @@ export function registerServerSession(s: ServerRuntime, kill: () => void): () =>
   return () => void set.delete(kill);
 }
 
-interface PausedListener {
-  server: NetServer;
-  listen: { host?: string; port?: number; path?: string };
-}
-const pausedFrontends = new WeakMap<FrontendRuntime, PausedListener[]>();
+/** Frontends paused by `disable frontend` (their listeners keep their sockets, unaccepted). */
+const pausedFrontends = new WeakSet<FrontendRuntime>();
 
 export function frontendPaused(fe: FrontendRuntime): boolean {
   return pausedFrontends.has(fe);
@@ -379,16 +376,11 @@ export function setGlobalMaxconn(rt: Runtime, text: string | undefined): Outcome
 export async function pauseFrontend(rt: Runtime, fe: FrontendRuntime): Promise<Outcome> {
   if (fe.config.disabled) return fail('Frontend was previously shut down, cannot disable.\n');
   if (pausedFrontends.has(fe)) return fail('Frontend is already disabled.\n');
+  // The listeners' own pause: it neither waits for open connections nor forgets how to listen
+  // again (in a worker, the socket came from the master).
   const mine = rt.listeners.filter((l) => l.proxy === fe.config);
-  const paused: PausedListener[] = [];
-  for (const l of mine) {
-    const a = l.server.address();
-    if (!a) continue;
-    const listen = typeof a === 'string' ? { path: a } : { host: a.address, port: a.port };
-    paused.push({ server: l.server, listen });
-    await new Promise<void>((resolve) => l.server.close(() => resolve()));
-  }
-  pausedFrontends.set(fe, paused);
+  for (const l of mine) await pauseListener(l);
+  pausedFrontends.add(fe);
   fe.paused = true;
   log(rt, 'warning', `Paused ${fe.config.kind === 'frontend' ? 'frontend' : 'proxy'} ${fe.name}.`);
   return done();
@@ -397,21 +389,11 @@ export async function pauseFrontend(rt: Runtime, fe: FrontendRuntime): Promise<O
 /** `enable frontend`: listens again on the addresses released by `disable frontend`. */
 export async function resumeFrontend(rt: Runtime, fe: FrontendRuntime): Promise<Outcome> {
   if (fe.config.disabled) return fail('Frontend was previously shut down, cannot enable.\n');
-  const paused = pausedFrontends.get(fe);
-  if (!paused) return fail('All sockets are already enabled.\n');
+  if (!pausedFrontends.has(fe)) return fail('All sockets are already enabled.\n');
   const failures: string[] = [];
-  for (const p of paused) {
-    await new Promise<void>((resolve) => {
-      const onError = (err: Error) => {
-        failures.push(err.message);
-        resolve();
-      };
-      p.server.once('error', onError);
-      p.server.listen(p.listen, () => {
-        p.server.off('error', onError);
-        resolve();
-      });
-    });
+  for (const l of rt.listeners.filter((x) => x.proxy === fe.config)) {
+    const err = await resumeListener(l);
+    if (err) failures.push(err);
   }
   pausedFrontends.delete(fe);
   fe.paused = false;
