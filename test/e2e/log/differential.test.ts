@@ -16,7 +16,7 @@ interface Side {
   name: string;
   proc: Proc;
   rx: Receiver;
-  ports: { http: number; tcp: number; plain: number; tcpPlain: number; ka: number; clf: number; queue: number; pp: number; ppNamed: number };
+  ports: { http: number; tcp: number; plain: number; tcpPlain: number; ka: number; clf: number; queue: number; pp: number; ppNamed: number; tslow: number; tidle: number; tguard: number };
 }
 
 function config(p: Side['ports'], log: number, raw: number, echo: number, dead: number): string {
@@ -52,6 +52,29 @@ frontend fka
     http-request return status 200 content-type text/plain string ok if { path /return }
     http-request auth realm r if { path /auth }
     default_backend be
+frontend ftslow
+    mode tcp
+    option tcplog
+    bind 127.0.0.1:${p.tslow}
+    default_backend tmute
+backend tmute
+    mode tcp
+    timeout server 300ms
+    server m1 127.0.0.1:${raw}
+frontend ftidle
+    mode tcp
+    option tcplog
+    timeout client 300ms
+    bind 127.0.0.1:${p.tidle}
+    default_backend techo
+frontend ftguard
+    mode tcp
+    option tcplog
+    bind 127.0.0.1:${p.tguard}
+    tcp-request inspect-delay 1s
+    tcp-request content reject if { req.payload(0,4) -m bin 42414421 }
+    tcp-request content accept if { req.len ge 4 }
+    default_backend techo
 frontend fpp
     mode tcp
     option tcplog
@@ -176,6 +199,20 @@ function abortAfter(port: number, data: string, ms: number): Promise<void> {
   });
 }
 
+/** Sends, then resets the connection (RST) after `ms`. */
+function resetAfter(port: number, data: string, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const s = connect({ port, host: '127.0.0.1' }, () => {
+      s.write(data);
+      setTimeout(() => {
+        s.resetAndDestroy();
+        resolve();
+      }, ms);
+    });
+    s.on('error', () => resolve());
+  });
+}
+
 /** A client that sends, half-closes, and reads until the proxy closes. */
 function tcpRoundTrip(port: number, data: string, host = '127.0.0.1'): Promise<string> {
   return new Promise((resolve) => {
@@ -272,6 +309,11 @@ const SCENARIOS: Scenario[] = [
   },
   { name: 'tcp echo --', kind: 'tcp', port: 'tcp', match: / techo\//, run: (p) => tcpRoundTrip(p, 'hello') },
   { name: 'tcp refused SC', kind: 'tcp', port: 'tcp', match: / tdead\//, run: (p) => tcpRoundTrip(p, 'hello', '127.0.0.2') },
+  { name: 'tcp server timeout sD', kind: 'tcp', port: 'tslow', match: / ftslow tmute\/m1 .* sD /, run: (p) => partial(p, 'hello?', 1500) },
+  { name: 'tcp client timeout cD', kind: 'tcp', port: 'tidle', match: / ftidle techo\/e1 .* cD /, run: (p) => partial(p, '', 1500) },
+  { name: 'tcp client reset CD', kind: 'tcp', port: 'tslow', match: / ftslow tmute\/m1 .* CD /, run: (p) => resetAfter(p, 'x', 100) },
+  { name: 'tcp-request content reject PR', kind: 'tcp', port: 'tguard', match: / ftguard ftguard\/<NOSRV> /, run: (p) => tcpRoundTrip(p, 'BAD!data') },
+  { name: 'tcp-request content accept after inspection', kind: 'tcp', port: 'tguard', match: / ftguard techo\/e1 /, run: (p) => tcpRoundTrip(p, 'GOOD data') },
   { name: 'Connect from (HTTP)', kind: 'connect', port: 'plain', match: /\(fplain\/HTTP\)/, run: (p) => rawExchange(p, get('/ok'), 2000) },
   { name: 'Connect from (TCP)', kind: 'connect', port: 'tcpPlain', match: /\(ftplain\/TCP\)/, run: (p) => tcpRoundTrip(p, 'x') },
 ];
@@ -288,8 +330,8 @@ describe.skipIf(!HAVE)('logs: portico vs haproxy 2.6, field by field', () => {
     closers = [raw.close, echo.close];
     for (const name of ['haproxy', 'portico']) {
       const rx = await startReceiver();
-      const [http, tcp, plain, tcpPlain, ka, clf, queue, pp, ppNamed] = await freePorts(9);
-      const ports = { http: http!, tcp: tcp!, plain: plain!, tcpPlain: tcpPlain!, ka: ka!, clf: clf!, queue: queue!, pp: pp!, ppNamed: ppNamed! };
+      const [http, tcp, plain, tcpPlain, ka, clf, queue, pp, ppNamed, tslow, tidle, tguard] = await freePorts(12);
+      const ports = { http: http!, tcp: tcp!, plain: plain!, tcpPlain: tcpPlain!, ka: ka!, clf: clf!, queue: queue!, pp: pp!, ppNamed: ppNamed!, tslow: tslow!, tidle: tidle!, tguard: tguard! };
       const cfg = config(ports, rx.port, raw.port, echo.port, dead!);
       const proc = name === 'haproxy' ? await startHaproxy(cfg, Object.values(ports)) : await startPortico(cfg, Object.values(ports));
       sides.push({ name, proc, rx, ports });
