@@ -20,6 +20,7 @@ import { renderLogLine } from './render.js';
 import { levelNumber } from './syslog.js';
 import type { HttpTxn } from '../http/txn.js';
 import type { Listener } from '../runtime/listeners.js';
+import type { FrontendRuntime } from '../runtime/frontend.js';
 import { connInfo } from '../tcp/conninfo.js';
 import type { SampleContext } from '../sample/context.js';
 import { formatLogDateMs } from './logformat.js';
@@ -171,11 +172,18 @@ export class ProxyLog {
   }
 
   /** A connection that failed before a stream existed (bad PROXY header...). */
-  logConnError(client: Socket, listener: Listener, acceptedAt: number, message: string): void {
+  logConnError(fe: FrontendRuntime, client: Socket, listener: Listener, acceptedAt: number, message: string): void {
     if (this.dests.length === 0) return;
     if (this.dontlognull && client.bytesRead === 0) return;
     const level = this.separateErrors ? LOG_ERR : LOG_INFO;
     if (!this.accepts(level)) return;
+    if (this.errorFormat) {
+      const v = this.tcpVars;
+      v.tcp = { fe, client, listener, acceptedAt, handshakeMs: Date.now() - acceptedAt, endedAt: Date.now(), bytesIn: client.bytesRead, bytesOut: 0, termination: 'CR--', captures: [] };
+      const line = renderLogLine(this.errorFormat, v, undefined);
+      for (const d of this.dests) d.emit(level, line, this.tag);
+      return;
+    }
     const bindName = listener.bind.name ?? String(this.proxy.binds.indexOf(listener.bind) + 1);
     const line = `${strip(client.remoteAddress) ?? 'unix'}:${client.remotePort ?? 0} [${formatLogDateMs(acceptedAt)}] ${this.proxy.name}/${bindName}: ${message}`;
     for (const d of this.dests) d.emit(level, line, this.tag);

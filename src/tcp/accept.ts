@@ -171,7 +171,7 @@ class Connection {
     const fail = (message: string) => {
       cleanup();
       this.st.stick?.end(Date.now());
-      logSystemOf(this.rt)?.forProxy(this.fe.config)?.logConnError(s, this.listener, this.info.acceptedAt, message);
+      logSystemOf(this.rt)?.forProxy(this.fe.config)?.logConnError(this.fe, s, this.listener, this.info.acceptedAt, message);
       this.fe.counters.failedReq++;
       s.destroy();
       this.done();

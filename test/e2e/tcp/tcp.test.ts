@@ -125,7 +125,7 @@ describe('tcp mode', () => {
     });
     const notMysql = await listen((s) => s.end('HTTP/1.0 400 nope\r\n\r\n'));
     const [dead] = await freePorts(1);
-    const names = ['echo', 'sni', 'ppin', 'ppout', 'ppv1', 'guard', 'slow', 'idle', 'dead', 'mysql', 'big', 'limited'];
+    const names = ['echo', 'sni', 'ppin', 'ppout', 'ppv1', 'guard', 'slow', 'idle', 'dead', 'mysql', 'big', 'limited', 'pperr'];
     const ports = await freePorts(names.length);
     names.forEach((n, i) => (P[n] = ports[i]!));
     const cfg = `global
@@ -159,6 +159,10 @@ backend tls_b
     server b 127.0.0.1:${tb}
 frontend ppin
     bind 127.0.0.1:${P['ppin']} accept-proxy
+    default_backend echo
+frontend pperr
+    bind 127.0.0.1:${P['pperr']} accept-proxy
+    error-log-format "conn-error %ci %ft %ac/%fc"
     default_backend echo
 frontend ppout
     bind 127.0.0.1:${P['ppout']}
@@ -263,6 +267,12 @@ backend mysql
     const bad = await exchange(P['ppin']!, 'GET / HTTP/1.0\r\n\r\n');
     expect(bad.data.length).toBe(0);
     expect(await rx.next(new RegExp(`127\\.0\\.0\\.1:${bad.localPort} \\[[^\\]]+\\] ppin/1: Received something which does not look like a PROXY protocol header`))).toBeTruthy();
+  });
+
+  it('error-log-format replaces the legacy connection error line', async () => {
+    rx.mark();
+    await exchange(P['pperr']!, 'not a proxy header');
+    expect(await rx.next(/conn-error /)).toMatch(/haproxy\[\d+\]: conn-error 127\.0\.0\.1 pperr \d+\/\d+\n$/);
   });
 
   it('send-proxy: the server gets a v1 header with the client addresses, then the data', async () => {
