@@ -23,7 +23,7 @@ const LISTENS = [
   'basic', 'ff', 'ffexcept', 'ffheader', 'ot', 'httpclose', 'srvclose', 'nosrv', 'refused', 'redispatch', 'slow', 'queue',
   'reqtimeout', 'kaidle', 'rr', 'rrw', 'static', 'source', 'sourcec', 'uri', 'uric', 'urlparam', 'urlparamc', 'hdr', 'hdrc',
   'first', 'leastconn', 'backup', 'allbackups', 'weight0', 'uriwhole', 'uridepth', 'urilen', 'uripath', 'hdrdomain', 'crc32c',
-  'djb2', 'wt6ava', 'sdbmava', 'lcweights', 'rrdown', 'slowloris', 'stall', 'ff6', 'tunnel',
+  'djb2', 'wt6ava', 'sdbmava', 'lcweights', 'rrdown', 'slowloris', 'stall', 'ff6', 'tunnel', 'queuefifo', 'queueconnect',
 ] as const;
 type ListenName = (typeof LISTENS)[number];
 
@@ -91,6 +91,8 @@ listen ff6
     option originalto
 ${srv(['s1']).replace(/^/gm, '    ')}
 ${l('tunnel', `timeout tunnel 400ms\n${srv(['s1'])}`)}
+${l('queuefifo', `timeout queue 3s\n${srv(['s1'], ' maxconn 1')}`)}
+${l('queueconnect', `timeout connect 300ms\n${srv(['s1'], ' maxconn 1')}`)}
 `;
 }
 
@@ -365,6 +367,31 @@ const CASES: Case[] = [
       return { responses: [...a.responses, ...b.responses], closed: b.closed, seen: a.seen.slice(0, 1) };
     },
     pending: KEEPALIVE_AFTER_ERROR,
+  },
+  {
+    name: 'queued requests are served in arrival order (server maxconn 1)',
+    run: async (s) => {
+      const before = marks(s);
+      const all = [exchange(s.ports.queuefifo, getClose('/slow/300'), 3000)];
+      for (const i of [1, 2, 3, 4]) {
+        await new Promise((r) => setTimeout(r, 40));
+        all.push(exchange(s.ports.queuefifo, getClose(`/q${i}`), 3000));
+      }
+      const answers = await Promise.all(all);
+      return { responses: answers.flatMap((a) => splitResponses(a.raw)), closed: true, seen: await collectSeen(s, before) };
+    },
+  },
+  {
+    name: 'timeout queue falls back to timeout connect',
+    run: async (s) => {
+      const first = one(s, 'queueconnect', getClose('/slow/900'), { ms: 2500 });
+      await new Promise((r) => setTimeout(r, 100));
+      const queued = await exchange(s.ports.queueconnect, getClose('/q'), 2500);
+      const a = await first;
+      // Queued 300 ms (timeout connect), well before the first request ends at 900 ms.
+      return { responses: [...a.responses, ...splitResponses(queued.raw)], closed: true, seen: a.seen, extra: { queuedAnsweredBeforeFirst: queued.elapsed < 700 } };
+    },
+    pending: CLOSE_HEADER_ON_ERROR,
   },
   { name: '408 when the request head is incomplete at timeout http-request', run: (s) => one(s, 'reqtimeout', `GET / HTTP/1.1\r\n${H}`, { ms: 1500 }) },
   { name: '408 on an idle connection (no byte)', run: (s) => one(s, 'reqtimeout', [], { ms: 1500 }) },
