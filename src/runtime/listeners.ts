@@ -112,7 +112,12 @@ function listenOnHandle(server: NetServer, handle: unknown, backlog: number | un
   else server.listen({ fd: h.fd!, backlog }, done);
 }
 
-async function listenOne(server: NetServer, a: Address, port: number, backlog: number | undefined): Promise<void> {
+/** `bind ... v6only`: an IPv6 wildcard bind then refuses IPv4 clients (else it is dual-stack, as in HAProxy). */
+function v6only(bind: Bind): boolean {
+  return bind.extra['v6only'] === true && bind.extra['v4v6'] !== true;
+}
+
+async function listenOne(server: NetServer, a: Address, port: number, backlog: number | undefined, onlyV6 = false): Promise<void> {
   const from = source;
   const received = from ? await from.handle(bindKey(a, port)) : undefined;
   if (received && 'error' in received) throw Object.assign(new Error(received.error), { code: 'ENOHANDLE' });
@@ -135,7 +140,7 @@ async function listenOne(server: NetServer, a: Address, port: number, backlog: n
       server.listen({ path: a.path, backlog }, done);
     } else {
       const host = a.host === '' ? (a.family === 'ipv6' ? '::' : '0.0.0.0') : a.host;
-      server.listen({ host, port, backlog, ipv6Only: a.family === 'ipv6' && a.host === '::' ? false : undefined }, done);
+      server.listen({ host, port, backlog, ipv6Only: onlyV6 ? true : a.family === 'ipv6' && a.host === '::' ? false : undefined }, done);
     }
   });
 }
@@ -161,7 +166,7 @@ export async function openListeners(
           const server = createServer({ pauseOnConnect: true, noDelay: true, allowHalfOpen: true });
           const listener: Listener = { bind, proxy, label, server, port, address: a };
           try {
-            await listenOne(server, a, port, proxy.backlog);
+            await listenOne(server, a, port, proxy.backlog, v6only(bind));
             const addr = server.address();
             if (addr && typeof addr === 'object') listener.port = addr.port;
             server.on('connection', (socket: Socket) => onConnection(socket, listener));
@@ -203,7 +208,7 @@ export function pauseListener(l: Listener): Promise<void> {
 export async function resumeListener(l: Listener): Promise<string | undefined> {
   if (!l.paused || !l.address) return undefined;
   try {
-    await listenOne(l.server, l.address, l.port, l.proxy.backlog);
+    await listenOne(l.server, l.address, l.port, l.proxy.backlog, v6only(l.bind));
     l.paused = false;
     return undefined;
   } catch (err) {

@@ -121,7 +121,7 @@ describe('bind forms', () => {
   beforeAll(async () => {
     b = await startBackend('b');
     v6 = await hasIpv6();
-    ports = await freePorts(7);
+    ports = await freePorts(9);
     range = await consecutivePorts(3);
     const [addr, star, colon, multiA, multiB, ip4, ip6] = ports as [number, number, number, number, number, number, number];
     p = await startPortico(
@@ -135,7 +135,7 @@ frontend fe
     bind unix@${sock1}
     bind ${sock2}
     bind ipv4@127.0.0.1:${ip4}
-${v6 ? `    bind [::1]:${ip6}\n    bind ipv6@::1:${ports[0]}\n` : ''}    default_backend be
+${v6 ? `    bind [::1]:${ip6}\n    bind ipv6@::1:${ports[0]}\n    bind [::]:${ports[7]} v6only\n    bind [::]:${ports[8]}\n` : ''}    default_backend be
 backend be
     server s1 127.0.0.1:${b.port}
 `,
@@ -169,6 +169,14 @@ backend be
     if (!v6) skip('no IPv6 loopback on this machine');
     expect(statusOf(await ask({ port: ports[6], host: '::1' }))).toBe(200);
     expect(statusOf(await ask({ port: ports[0], host: '::1' }))).toBe(200);
+  });
+
+  it('[::]:PORT is dual-stack unless v6only', async ({ skip }) => {
+    if (!v6) skip('no IPv6 loopback on this machine');
+    expect(statusOf(await ask({ port: ports[8], host: '::1' }))).toBe(200);
+    expect(statusOf(await ask({ port: ports[8], host: '127.0.0.1' }))).toBe(200);
+    expect(statusOf(await ask({ port: ports[7], host: '::1' }))).toBe(200);
+    expect(await ask({ port: ports[7], host: '127.0.0.1' }, undefined, 1000)).toBe('');
   });
 });
 
