@@ -145,7 +145,9 @@ export function prepareRequestHeaders(txn: HttpTxn, mode: ConnMode, client: Sock
     if (!v10) out.push('connection', 'close');
     txn.serverClose = true;
   } else if (v10) out.push('connection', 'keep-alive');
-  if (m === 'close') txn.closeAfter = true;
+  // The client side follows the frontend's mode only: `option httpclose` in a backend closes
+  // the server connection, but HAProxy 2.6 keeps the client's connection alive.
+  if (mode === 'close') txn.closeAfter = true;
   return out;
 }
 

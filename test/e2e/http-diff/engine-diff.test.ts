@@ -23,7 +23,7 @@ const LISTENS = [
   'basic', 'ff', 'ffexcept', 'ffheader', 'ot', 'httpclose', 'srvclose', 'nosrv', 'refused', 'redispatch', 'slow', 'queue',
   'reqtimeout', 'kaidle', 'rr', 'rrw', 'static', 'source', 'sourcec', 'uri', 'uric', 'urlparam', 'urlparamc', 'hdr', 'hdrc',
   'first', 'leastconn', 'backup', 'allbackups', 'weight0', 'uriwhole', 'uridepth', 'urilen', 'uripath', 'hdrdomain', 'crc32c',
-  'djb2', 'wt6ava', 'sdbmava', 'lcweights', 'rrdown', 'slowloris', 'stall', 'ff6', 'tunnel', 'queuefifo', 'queueconnect',
+  'djb2', 'wt6ava', 'sdbmava', 'lcweights', 'rrdown', 'slowloris', 'stall', 'ff6', 'tunnel', 'queuefifo', 'queueconnect', 'febeclose', 'febesc', 'fesc', 'feffbe',
 ] as const;
 type ListenName = (typeof LISTENS)[number];
 
@@ -93,6 +93,31 @@ ${srv(['s1']).replace(/^/gm, '    ')}
 ${l('tunnel', `timeout tunnel 400ms\n${srv(['s1'])}`)}
 ${l('queuefifo', `timeout queue 3s\n${srv(['s1'], ' maxconn 1')}`)}
 ${l('queueconnect', `timeout connect 300ms\n${srv(['s1'], ' maxconn 1')}`)}
+frontend febeclose
+    bind 127.0.0.1:${ports.febeclose}
+    default_backend be_httpclose
+frontend febesc
+    bind 127.0.0.1:${ports.febesc}
+    default_backend be_srvclose
+frontend fesc
+    bind 127.0.0.1:${ports.fesc}
+    option http-server-close
+    default_backend be_plain
+frontend feffbe
+    bind 127.0.0.1:${ports.feffbe}
+    option forwardfor header X-FE
+    default_backend be_ff
+backend be_httpclose
+    option httpclose
+    server s1 127.0.0.1:${be.s1}
+backend be_srvclose
+    option http-server-close
+    server s1 127.0.0.1:${be.s1}
+backend be_plain
+    server s1 127.0.0.1:${be.s1}
+backend be_ff
+    option forwardfor header X-BE
+    server s1 127.0.0.1:${be.s1}
 `;
 }
 
@@ -400,6 +425,10 @@ const CASES: Case[] = [
   { name: 'option httpclose', run: (s) => one(s, 'httpclose', [get('/a'), { wait: 100 }, get('/b')]) },
   { name: 'option http-server-close', run: (s) => one(s, 'srvclose', [get('/a'), { wait: 100 }, getClose('/b')]) },
   { name: 'option http-server-close, HTTP/1.0 keep-alive client', run: (s) => one(s, 'srvclose', [`GET /a HTTP/1.0\r\n${H}Connection: keep-alive\r\n\r\n`]) },
+  { name: 'option httpclose in the backend only', run: (s) => one(s, 'febeclose', [get('/a'), { wait: 100 }, get('/b')]) },
+  { name: 'option http-server-close in the backend only', run: (s) => one(s, 'febesc', [get('/a'), { wait: 100 }, getClose('/b')]) },
+  { name: 'option http-server-close in the frontend only', run: (s) => one(s, 'fesc', [get('/a'), { wait: 100 }, getClose('/b')]) },
+  { name: 'option forwardfor in frontend and backend: the backend header wins', run: (s) => one(s, 'feffbe', getClose('/ff')) },
   // ---- forwardfor / originalto
   { name: 'option forwardfor appends X-Forwarded-For', run: (s) => one(s, 'ff', getClose('/ff', 'X-Forwarded-For: 10.0.0.1\r\n')) },
   { name: 'option forwardfor except 127.0.0.0/8', run: (s) => one(s, 'ffexcept', getClose('/ff')) },
