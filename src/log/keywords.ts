@@ -88,8 +88,8 @@ addKeywords('log', [
     name: 'log',
     sections: ['global', 'defaults', 'frontend', 'listen', 'backend'],
     negatable: true,
-    support: 'parsed',
-    note: 'targets are checked; the log module sends them',
+    support: 'full',
+    note: 'UDP (IPv4/IPv6), UNIX datagram sockets (optional unix-dgram package), stdout/stderr/fd@N; ring@ is not supported',
     parse(ctx) {
       const s = ctx.section;
       if (ctx.negated) {
@@ -112,7 +112,7 @@ addKeywords('log', [
     },
   },
   globalKeyword('log-send-hostname', {
-    support: 'parsed',
+    support: 'full',
     parse(ctx, g) {
       g.logSendHostname = ctx.args[1] ?? true;
     },
@@ -120,7 +120,7 @@ addKeywords('log', [
   {
     name: 'log-tag',
     sections: ['global', 'defaults', 'frontend', 'listen', 'backend'],
-    support: 'parsed',
+    support: 'full',
     parse(ctx) {
       const tag = ctx.args[1];
       if (!tag) return ctx.alert(`'log-tag' expects a tag name.`);
@@ -130,7 +130,7 @@ addKeywords('log', [
   },
   ...['log-format', 'log-format-sd', 'error-log-format'].map((name) =>
     proxyKeyword(name, {
-      support: 'parsed',
+      support: 'full',
       parse(ctx, proxy) {
         if (ctx.args.length < 2) return ctx.alert(`'${name}' expects a format string.`);
         if (ctx.args.length > 2) return ctx.alert(`'${name}' expects only one argument; quote the format string ("...").`);
