@@ -56,7 +56,7 @@ export class ProxyLog {
   private count = 0;
 
   /** Some format has a `%[...]` expression. */
-  private needsSample = false;
+  needsSample = false;
 
   constructor(readonly proxy: Proxy, dests: LogDest[], diags: Diagnostics, private readonly evalEnv?: EvalEnv) {
     this.dests = dests;

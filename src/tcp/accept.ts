@@ -51,7 +51,8 @@ const INSPECT_LIMIT = 16384;
 class Connection {
   private readonly info: ConnInfo;
   private readonly compiled: CompiledTcp | undefined;
-  private readonly st: TcpRuleState;
+  private state: TcpRuleState | undefined;
+  private readonly procVars: Map<string, Sample>;
   private readonly watch: PayloadWatch = { touched: false };
   private buffered: Buffer | undefined;
   private clientEnded = false;
@@ -69,13 +70,23 @@ class Connection {
     setConnInfo(socket, this.info);
     const tcp = tcpStateOf(rt);
     this.compiled = tcp.rules.get(fe.config);
+    this.procVars = tcp.procVars;
+  }
+
+  /** The rules' state, made on first use: connections without tcp rules never pay for it. */
+  private get st(): TcpRuleState {
+    return (this.state ??= this.makeState());
+  }
+
+  private makeState(): TcpRuleState {
+    const { rt, fe, socket } = this;
     const self = this;
     const ref = { name: fe.name, id: fe.id };
     const sample: SampleContext = createSampleContext({
       conn: this.connFacts(),
       frontend: ref,
       backend: ref,
-      vars: new Vars(tcp.procVars, new Map()),
+      vars: new Vars(this.procVars, new Map()),
       proxies: runtimeLookup(rt),
     });
     Object.defineProperty(sample, 'reqPayload', {
@@ -87,22 +98,26 @@ class Connection {
       enumerable: true,
     });
     const lf: LogFormatContext = { sample, mode: 'value', variable: (n) => this.variable(n) };
-    this.st = { sample, lf, captures: [] };
+    const st: TcpRuleState = { sample, lf, captures: [] };
     const c = this.compiled;
     if (c && (c.connection.length || c.session.length || c.content.length)) {
       const stick = rt.stick?.session(socket.remoteAddress);
       if (stick) {
         stick.proxy(fe.name);
         sample.stick = stick.fetch;
-        this.st.stick = stick;
+        st.stick = stick;
         this.info.stick = stick;
       }
     }
+    return st;
   }
 
   private connFacts(): SampleContext['conn'] {
     const s = this.socket;
-    return { src: s.remoteAddress ?? '', srcPort: s.remotePort ?? 0, dst: s.localAddress ?? '', dstPort: s.localPort ?? this.listener.port };
+    const conn: SampleContext['conn'] = { src: s.remoteAddress ?? '', srcPort: s.remotePort ?? 0, dst: s.localAddress ?? '', dstPort: s.localPort ?? this.listener.port };
+    const t = this.tls;
+    if (t) conn.ssl = { sni: t.sni, protocol: t.protocol, cipher: t.cipher, alpn: t.alpn, clientCert: t.clientCert };
+    return conn;
   }
 
   private variable(name: string): string | number | undefined {
@@ -137,12 +152,12 @@ class Connection {
       }
       this.applyAddresses();
     }
-    if (this.listener.bind.acceptProxy || this.st.expectProxy) return this.readProxyHeader();
+    if (this.listener.bind.acceptProxy || this.state?.expectProxy) return this.readProxyHeader();
     this.afterHandshake();
   }
 
   private applyAddresses(): void {
-    const a = this.st.setAddr;
+    const a = this.state?.setAddr;
     if (!a) return;
     overrideAddresses(this.socket, { ...a, ...(a.src ? { family: a.src.includes(':') ? 'IPv6' : 'IPv4' } : {}) });
     this.st.sample.conn = this.connFacts();
@@ -150,7 +165,7 @@ class Connection {
   }
 
   private drop(silent: boolean): void {
-    this.st.stick?.end(Date.now());
+    this.state?.stick?.end(Date.now());
     if (silent) this.socket.resetAndDestroy();
     else this.socket.destroy();
     this.done();
@@ -170,7 +185,7 @@ class Connection {
     };
     const fail = (message: string) => {
       cleanup();
-      this.st.stick?.end(Date.now());
+      this.state?.stick?.end(Date.now());
       logSystemOf(this.rt)?.forProxy(this.fe.config)?.logConnError(this.fe, s, this.listener, this.info.acceptedAt, message);
       this.fe.counters.failedReq++;
       s.destroy();
@@ -185,7 +200,7 @@ class Connection {
       if (r.addresses) {
         const a = r.addresses;
         overrideAddresses(s, { src: a.src, srcPort: a.srcPort, dst: a.dst, dstPort: a.dstPort, family: a.family });
-        this.st.sample.conn = this.connFacts();
+        if (this.state) this.state.sample.conn = this.connFacts();
       }
       this.info.handshakeMs = Date.now() - this.info.acceptedAt;
       if (r.consumed < buf.length) s.unshift(buf.subarray(r.consumed));
@@ -215,7 +230,7 @@ class Connection {
         sock.pause();
         this.socket = sock;
         this.tls = info;
-        this.st.sample.conn = { ...this.connFacts(), ssl: { sni: info.sni, protocol: info.protocol, cipher: info.cipher, alpn: info.alpn, clientCert: info.clientCert } };
+        if (this.state) this.state.sample.conn = this.connFacts();
         this.afterHandshake();
       });
       return;
@@ -293,16 +308,17 @@ class Connection {
     const { rt, fe, socket, listener } = this;
     if (fe.mode === 'http') {
       if (termination) {
-        this.st.stick?.end(Date.now());
+        this.state?.stick?.end(Date.now());
         socket.destroy();
         return this.done();
       }
       if (this.buffered?.length) socket.unshift(this.buffered);
       return startHttpSession(rt, fe, socket, listener, this.done, this.tls);
     }
-    const backend = termination ? undefined : chooseTcpBackend(fe, this.compiled, this.st.sample, this.st.lf);
+    const backend = termination ? undefined : chooseTcpBackend(fe, this.compiled, this.state?.sample, this.state?.lf);
     const log = logSystemOf(rt)?.forProxy(fe.config);
-    const st = this.st;
+    // A log-format with %[...] needs a sample context even without rules.
+    const st = this.state ?? (log?.needsSample ? this.st : undefined);
     startTcpSession(
       fe,
       socket,
@@ -313,17 +329,17 @@ class Connection {
         clientEnded: this.clientEnded,
         acceptedAt: this.info.acceptedAt,
         handshakeMs: this.info.handshakeMs,
-        captures: st.captures,
+        captures: st?.captures ?? [],
         ...(termination ? { termination } : {}),
       },
       (e, info) => {
         fe.record(e);
-        if (st.stick) {
+        if (st?.stick) {
           const now = Date.now();
           st.stick.transactionEnd(e.bytesIn, e.bytesOut, now);
           st.stick.end(now);
         }
-        log?.logTcp(info, st.sample, st.logLevel);
+        log?.logTcp(info, st?.sample, st?.logLevel);
         this.done();
       },
     );
