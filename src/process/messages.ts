@@ -20,8 +20,18 @@ export function setMessageSink(s: Sink | undefined): void {
   sink = s ?? stderrSink;
 }
 
+/** Structured (JSON) messages for processes running without -d/-db, when set. */
+let structured: ((level: Level, message: string) => void) | undefined;
+
+/** Sends the process's messages as JSON lines (pino) instead of HAProxy's text. */
+export function useStructuredMessages(log: ((level: Level, message: string) => void) | undefined): void {
+  structured = log;
+}
+
 export function say(level: Level, message: string): void {
-  sink(formatMessage(level, message));
+  // A daemon relaying to its parent keeps the text form; otherwise JSON when asked for.
+  if (structured && sink === stderrSink) structured(level, message);
+  else sink(formatMessage(level, message));
 }
 
 /** Writes an already formatted line (configuration diagnostics). */

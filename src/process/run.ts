@@ -7,11 +7,16 @@ import type { Config } from '../config/model.js';
 import type { CliOptions } from '../cli.js';
 import type { CompiledRules } from '../rules/index.js';
 import { daemonize, isDaemonChild, relayToParent } from './daemon.js';
+import { useStructuredMessages } from './messages.js';
+import { createProcessLogger } from './logger.js';
 
 export async function runFromCli(config: Config, o: CliOptions, files: string[], rules?: CompiledRules): Promise<number> {
   const daemon = (o.daemon || config.global.daemon) && !o.foreground;
   if (daemon && !isDaemonChild()) return daemonize();
   if (isDaemonChild()) relayToParent();
+  // Without -d/-db, portico's own messages are JSON lines (pino), for log collectors; in the
+  // foreground they are HAProxy's "[NOTICE]   (pid) : ..." text.
+  if (!o.foreground && !daemon) useStructuredMessages(createProcessLogger({ foreground: false }).log);
   if (o.masterWorker || config.global.masterWorker) {
     const { runMaster } = await import('./master-run.js');
     return runMaster(config, o, files);

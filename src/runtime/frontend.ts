@@ -12,6 +12,7 @@ import type { BackendRuntime } from './backend.js';
 import type { Listener } from './listeners.js';
 import type { SessionEnd } from './session.js';
 import type { ServerRuntime } from './server.js';
+import { proxyHeaderFor } from '../tcp/stream.js';
 
 /** Process-wide connection accounting (global maxconn). */
 export class ConnectionLimiter {
@@ -94,10 +95,7 @@ export class FrontendRuntime {
 
   /** Bytes to send before a new server connection's first byte: the PROXY protocol header when asked. */
   proxyPreamble(client: Socket, listener: Listener): (server: ServerRuntime) => Buffer | undefined {
-    return (server) => {
-      if (server.config.sendProxy) return proxyV1Header(client, listener);
-      return undefined;
-    };
+    return (server) => proxyHeaderFor(server, client, listener);
   }
 
   /** Counts a finished TCP session or HTTP transaction. */
@@ -105,15 +103,4 @@ export class FrontendRuntime {
     this.counters.bytesIn += e.bytesIn;
     this.counters.bytesOut += e.bytesOut;
   }
-}
-
-/** PROXY protocol v1 text header for a client connection. */
-export function proxyV1Header(client: Socket, listener: Listener): Buffer {
-  const src = client.remoteAddress ?? '';
-  const dst = client.localAddress ?? '';
-  if (!src || !dst || client.remoteFamily === undefined) return Buffer.from('PROXY UNKNOWN\r\n');
-  const v6 = client.remoteFamily === 'IPv6' && !src.startsWith('::ffff:');
-  const strip = (a: string) => (a.startsWith('::ffff:') ? a.slice(7) : a);
-  const fam = v6 ? 'TCP6' : 'TCP4';
-  return Buffer.from(`PROXY ${fam} ${v6 ? src : strip(src)} ${v6 ? dst : strip(dst)} ${client.remotePort} ${client.localPort ?? listener.port}\r\n`);
 }
