@@ -31,11 +31,27 @@ export function combineModes(a: ConnMode, b: ConnMode): ConnMode {
 
 /**
  * Copies `h` without hop-by-hop headers and those the Connection header names. Transfer-Encoding
- * is hop-by-hop too, but portico forwards chunked bodies as they are, so it says so again.
+ * is hop-by-hop too, but portico forwards chunked bodies as they are: with `keepTransferEncoding`
+ * it stays where it was, with its value, as HAProxy forwards it.
  */
-export function withoutHopByHop(h: HeaderList, keepUpgrade: boolean, chunked: boolean): HeaderList {
-  const out = removeHopByHop(h, keepUpgrade);
-  if (chunked) out.push('transfer-encoding', 'chunked');
+export function withoutHopByHop(h: HeaderList, keepUpgrade: boolean, keepTransferEncoding: boolean): HeaderList {
+  const kept = removeHopByHop(h, keepUpgrade);
+  if (!keepTransferEncoding) return kept;
+  // `kept` is `h` in order minus some fields: walk both to put Transfer-Encoding back in place.
+  const out: HeaderList = [];
+  let j = 0;
+  let found = false;
+  for (let i = 0; i < h.length; i += 2) {
+    if (j < kept.length && kept[j] === h[i] && kept[j + 1] === h[i + 1]) {
+      out.push(kept[j]!, kept[j + 1]!);
+      j += 2;
+    } else if (h[i] === 'transfer-encoding') {
+      // Trimmed: a value that started on a folded line keeps no leading blanks (as HAProxy's).
+      out.push('transfer-encoding', h[i + 1]!.trim());
+      found = true;
+    }
+  }
+  if (!found) out.push('transfer-encoding', 'chunked');
   return out;
 }
 
@@ -144,6 +160,8 @@ export function prepareRequestHeaders(txn: HttpTxn, mode: ConnMode, client: Sock
   else if (m !== 'keep-alive' || (v10 && req.framing === 'chunked')) {
     if (!v10) out.push('connection', 'close');
     txn.serverClose = true;
+    // HAProxy does not keep an HTTP/1.0 client that sent a chunked body either.
+    if (v10 && req.framing === 'chunked') txn.closeAfter = true;
   } else if (v10) out.push('connection', 'keep-alive');
   // The client side follows the frontend's mode only: `option httpclose` in a backend closes
   // the server connection, but HAProxy 2.6 keeps the client's connection alive.
@@ -154,12 +172,10 @@ export function prepareRequestHeaders(txn: HttpTxn, mode: ConnMode, client: Sock
 /** Headers sent to the client for this transaction's response. */
 export function prepareResponseHeaders(txn: HttpTxn, _mode: ConnMode, upgrade: boolean): HeaderList {
   const res = txn.res!;
-  const out = withoutHopByHop(res.head.headers, upgrade, res.framing === 'chunked');
   // A response to HEAD has no body but describes the one a GET would get: HAProxy keeps its
   // Transfer-Encoding, as it keeps its Content-Length.
-  if (res.framing !== 'chunked' && txn.req!.head.method === 'HEAD') {
-    for (const v of getHeaders(res.head.headers, 'transfer-encoding')) out.push('transfer-encoding', v);
-  }
+  const headTe = txn.req!.head.method === 'HEAD' && getHeaders(res.head.headers, 'transfer-encoding').length > 0;
+  const out = withoutHopByHop(res.head.headers, upgrade, res.framing === 'chunked' || headTe);
   if (upgrade) out.push('connection', 'upgrade');
   else if (txn.closeAfter) {
     // An HTTP/1.0 response closes by default: HAProxy adds nothing then.

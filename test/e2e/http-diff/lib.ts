@@ -31,6 +31,7 @@ export const RAW_RESPONSES: Record<string, string> = {
   bigheader: `HTTP/1.1 200 OK\r\nx-big: ${'b'.repeat(17000)}\r\ncontent-length: 2\r\n\r\nok`,
   http10close: 'HTTP/1.0 200 OK\r\n\r\nuntil close',
   teidentity: 'HTTP/1.1 200 OK\r\ntransfer-encoding: identity\r\n\r\nuntil close',
+  tegzip: 'HTTP/1.1 200 OK\r\nx-before: 1\r\ntransfer-encoding: gzip, chunked\r\nx-after: 1\r\n\r\n2\r\nok\r\n0\r\n\r\n',
   chunktrailer: 'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n2;x=y\r\nok\r\n0\r\nx-t: 1\r\n\r\n',
   setcookies: 'HTTP/1.1 200 OK\r\nset-cookie: a=1\r\nset-cookie: b=2\r\nvary: a\r\nvary: b\r\ncontent-length: 2\r\n\r\nok',
 };
@@ -52,7 +53,7 @@ function dechunk(buf: string, from: number): { body: string; end: number } | und
   for (;;) {
     const le = buf.indexOf('\r\n', pos);
     if (le < 0) return undefined;
-    const size = parseInt(buf.slice(pos, le).split(';')[0]!, 16);
+    const size = parseInt(buf.slice(pos, le).split(';')[0]!.trim(), 16);
     if (Number.isNaN(size)) return { body, end: buf.length };
     if (size === 0) {
       // trailers up to an empty line
@@ -64,7 +65,9 @@ function dechunk(buf: string, from: number): { body: string; end: number } | und
     }
     if (buf.length < le + 2 + size + 2) return undefined;
     body += buf.slice(le + 2, le + 2 + size);
-    pos = le + 2 + size + 2;
+    // Decoded as HAProxy would: a bare LF may end the chunk data (portico passes the client's
+    // framing on as it is; test/e2e/fuzz/requests.test.ts tracks that separately).
+    pos = buf[le + 2 + size] === '\n' ? le + 2 + size + 1 : le + 2 + size + 2;
   }
 }
 
