@@ -46,6 +46,18 @@ const enum State {
   Closed,
 }
 
+/**
+ * `http-reuse`: never; safe (the default) reuses an idle server connection only for a client
+ * connection's second and later requests, so a first request never lands on a connection that
+ * the server may be closing; aggressive and always reuse for every request.
+ */
+function reuseAllowed(backend: BackendRuntime, requestsSeen: number): boolean {
+  const mode = backend.config.misc.findLast((l) => l.args[0] === 'http-reuse')?.args[1] ?? 'safe';
+  if (mode === 'never') return false;
+  if (mode === 'always' || mode === 'aggressive') return true;
+  return requestsSeen > 1;
+}
+
 export class HttpSession {
   private state = State.Head;
   /** Unparsed client bytes (a partial head, or pipelined requests waiting their turn). */
@@ -373,7 +385,7 @@ export class HttpSession {
         lbRequest: { src: client.remoteAddress, head: req.head },
         preferred: txn.preferred,
         frontendPort: this.listener.port,
-        reuse: backend.config.misc.every((l) => !(l.args[0] === 'http-reuse' && l.args[1] === 'never')),
+        reuse: reuseAllowed(backend, this.requestsSeen),
         preamble: this.fe.proxyPreamble(client, this.listener),
       },
       (r) => this.onConnected(txn, r),
@@ -736,7 +748,9 @@ export class HttpSession {
     }
     this.discardServer();
     const bytes = this.hooks.errorBytes?.(txn, status) ?? proxiedErrorBytes(status)!;
-    this.replyLocally(bytes, status, termination, true);
+    // HAProxy keeps a keep-alive client after a 502/503/504; only 400 and 408 close it
+    // (replyLocally still closes when a request body is unfinished or the client asked to).
+    this.replyLocally(bytes, status, termination, status === 400 || status === 408);
   }
 
   /** Sends a complete response produced by portico itself (error, redirect, return, stats...). */

@@ -70,27 +70,42 @@ export class FrontendRuntime {
     if (config.defaultBackend) this.defaultBackend = backends.get(config.defaultBackend.name);
   }
 
+  /** `bind ... maxconn N`: one limiter per bind line. */
+  private readonly bindLimiters = new Map<object, ConnectionLimiter>();
+
+  private bindLimiter(listener: Listener): ConnectionLimiter {
+    let l = this.bindLimiters.get(listener.bind);
+    if (!l) this.bindLimiters.set(listener.bind, (l = new ConnectionLimiter(listener.bind.maxconn ?? 0)));
+    return l;
+  }
+
   /** A connection arrived on one of this frontend's listeners (socket is paused). */
   accept(socket: Socket, listener: Listener): void {
     this.counters.acceptConn();
     socket.on('error', () => {}); // errors before the engine attaches its own handlers
-    this.global.admit(() =>
-      this.limiter.admit(() => {
-        if (socket.destroyed) return this.released();
-        this.sockets.add(socket);
-        this.counters.openSession();
-        this.engine(this, socket, listener, () => {
-          this.sockets.delete(socket);
-          this.counters.closeSession();
-          this.released();
-        });
-      }),
+    const bind = this.bindLimiter(listener);
+    // Limits from the narrowest to the widest (bind line, frontend, process): a connection that
+    // waits for one limit never holds a slot of a wider one that other binds need.
+    bind.admit(() =>
+      this.limiter.admit(() =>
+        this.global.admit(() => {
+          if (socket.destroyed) return this.released(bind);
+          this.sockets.add(socket);
+          this.counters.openSession();
+          this.engine(this, socket, listener, () => {
+            this.sockets.delete(socket);
+            this.counters.closeSession();
+            this.released(bind);
+          });
+        }),
+      ),
     );
   }
 
-  private released(): void {
-    this.limiter.release();
+  private released(bind: ConnectionLimiter): void {
     this.global.release();
+    this.limiter.release();
+    bind.release();
   }
 
   /** Bytes to send before a new server connection's first byte: the PROXY protocol header when asked. */

@@ -225,21 +225,25 @@ describe('maxconn', () => {
   let b: Backend;
   let p: Proc;
   let pg: Proc;
-  let fePort: number, globalPort: number;
+  let fePort: number, globalPort: number, bindPort: number, other: number;
 
   beforeAll(async () => {
     b = await startBackend('b');
-    [fePort, globalPort] = await freePorts(2);
+    [fePort, globalPort, bindPort, other] = await freePorts(4);
     p = await startPortico(
       `${DEFAULTS}
 frontend felimit
     bind 127.0.0.1:${fePort}
     maxconn 1
     default_backend be
+frontend bindlimit
+    bind 127.0.0.1:${bindPort} maxconn 1
+    bind 127.0.0.1:${other}
+    default_backend be
 backend be
     server s1 127.0.0.1:${b.port}
 `,
-      [fePort],
+      [fePort, bindPort, other],
     );
     pg = await startPortico(`global\n    maxconn 1\n${DEFAULTS}\nlisten g\n    bind 127.0.0.1:${globalPort}\n    server s1 127.0.0.1:${b.port}\n`, []);
   });
@@ -265,6 +269,19 @@ backend be
 
   it('frontend maxconn 1: a second connection waits until the first closes', async () => {
     await limitedToOne(fePort);
+  });
+
+  it('bind maxconn 1 limits that bind only', async () => {
+    const held = await heldConnection(bindPort);
+    try {
+      // The other bind of the same frontend is not limited.
+      expect(statusOf(await ask({ port: other }))).toBe(200);
+    } finally {
+      held.socket.destroy();
+    }
+    // startPortico's own probe connection may still hold the slot for a moment.
+    await sleep(100);
+    await limitedToOne(bindPort);
   });
 
   it('global maxconn 1 limits the process', async () => {
