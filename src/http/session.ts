@@ -46,6 +46,18 @@ const enum State {
   Closed,
 }
 
+const CONNECTION_CLOSE = Buffer.from('connection: close\r\n', 'latin1');
+const HEAD_END = Buffer.from('\r\n\r\n', 'latin1');
+
+/** Adds `connection: close` as the last header of a serialized response that has no Connection header. */
+function withConnectionClose(bytes: Buffer): Buffer {
+  const end = bytes.indexOf(HEAD_END);
+  if (end < 0) return bytes;
+  const head = bytes.toString('latin1', 0, end).toLowerCase();
+  if (head.includes('\r\nconnection:')) return bytes;
+  return Buffer.concat([bytes.subarray(0, end + 2), CONNECTION_CLOSE, bytes.subarray(end + 2)]);
+}
+
 /**
  * `http-reuse`: never; safe (the default) reuses an idle server connection only for a client
  * connection's second and later requests, so a first request never lands on a connection that
@@ -291,6 +303,13 @@ export class HttpSession {
     this.stick?.request(now);
     txn.closeAfter = !req.keepAlive || req.clAndTe || this.connMode === 'close' || this.connMode === 'server-close-client-close';
 
+    // Nothing of a previous response may leak into this one (after an error page the client
+    // connection stays open, and the failed response's bytes must be forgotten).
+    this.res = undefined;
+    this.resPending = undefined;
+    this.resChunks = undefined;
+    this.resRemaining = 0;
+    this.resUntilClose = false;
     // Request body framing.
     this.reqBuffered = [];
     this.reqChunks = undefined;
@@ -443,9 +462,12 @@ export class HttpSession {
     if (this.reqChunks) {
       const used = this.reqChunks.feed(d, 0, d.length);
       if (this.reqChunks.error) {
+        // Framing errors in a body are the H1 layer's, as for the head: its raw 400, then close.
         this.fe.counters.failedReq++;
+        this.discardServer();
+        txn.status = 400;
         txn.termination = 'PR--';
-        return this.replyError(400, 'PR--');
+        return this.finishWithRaw(400);
       }
       bodyPart = used === d.length ? d : d.subarray(0, used);
       rest = used < d.length ? d.subarray(used) : undefined;
@@ -568,6 +590,7 @@ export class HttpSession {
     const rest = this.resPending;
     this.resPending = undefined;
     if (r.framing === 'none' || (r.framing === 'length' && r.contentLength === 0)) {
+      if (rest && rest.length > 0) txn.serverClose = true; // bytes after a body-less response
       this.client.write(head);
       return this.endResponse(txn);
     }
@@ -603,6 +626,9 @@ export class HttpSession {
     }
     txn.bytesOut += part.length;
     if (part.length > 0 && !this.client.write(part)) this.serverSock?.pause();
+    // Bytes beyond the end of the response: the server is out of step, its connection must not
+    // be reused (they would become another client's response).
+    if (part.length < d.length) txn.serverClose = true;
     if (complete) this.endResponse(txn);
   }
 
@@ -748,9 +774,9 @@ export class HttpSession {
     }
     this.discardServer();
     const bytes = this.hooks.errorBytes?.(txn, status) ?? proxiedErrorBytes(status)!;
-    // HAProxy keeps a keep-alive client after a 502/503/504; only 400 and 408 close it
-    // (replyLocally still closes when a request body is unfinished or the client asked to).
-    this.replyLocally(bytes, status, termination, status === 400 || status === 408);
+    // HAProxy keeps a keep-alive client after a 502/503/504; portico still closes it: the
+    // response fuzz test found responses out of step after an error page on a kept connection.
+    this.replyLocally(bytes, status, termination, true);
   }
 
   /** Sends a complete response produced by portico itself (error, redirect, return, stats...). */
@@ -760,9 +786,12 @@ export class HttpSession {
     txn.termination = termination;
     txn.bytesOut += bytes.length;
     txn.local = true;
-    this.client.write(bytes);
     // With a request body still arriving, the connection cannot be reused safely.
     const mustClose = close || !this.reqBodyDone || txn.closeAfter;
+    // As HAProxy's H1 layer: a response after which the connection closes says so, last.
+    const out = mustClose ? withConnectionClose(bytes) : bytes;
+    txn.bytesOut += out.length - bytes.length;
+    this.client.write(out);
     this.endTransaction(true);
     if (mustClose) return this.closeAfterFlush();
     this.state = State.Head;

@@ -262,8 +262,8 @@ interface Case {
 
 /** Engine differences reported to the owner of src/http/session.ts (see the report of issue 3). */
 const KEEPALIVE_AFTER_ERROR = {
-  bug: 'session.ts replyError() closes the client connection; HAProxy keeps a keep-alive client open after a 502/503/504',
-  ignore: ['closed' as const],
+  bug: 'session.ts replyError() closes the client connection (and so says connection: close); HAProxy keeps a keep-alive client open after a 502/503/504. Keeping it open made the response fuzz test see replies out of step: to be found first',
+  ignore: ['closed' as const, 'connection-header' as const],
 };
 const CLOSE_HEADER_ON_ERROR = {
   bug: "session.ts replyError() sends HAProxy's error page without `connection: close` when the transaction closes; HAProxy adds it",
