@@ -14,10 +14,12 @@ export async function runFromCli(config: Config, o: CliOptions, files: string[],
   const daemon = (o.daemon || config.global.daemon) && !o.foreground;
   if (daemon && !isDaemonChild()) return daemonize();
   if (isDaemonChild()) relayToParent();
-  // Without -d/-db, portico's own messages are JSON lines (pino), for log collectors; in the
-  // foreground they are HAProxy's "[NOTICE]   (pid) : ..." text.
-  if (!o.foreground && !daemon) useStructuredMessages(createProcessLogger({ foreground: false }).log);
-  if (o.masterWorker || config.global.masterWorker) {
+  // Without -d/-db, a single process writes its own messages as JSON lines (pino) for log
+  // collectors; in the foreground, and in master-worker mode (whose "Reloading HAProxy" /
+  // "Loading success." lines supervisors and scripts watch), they are HAProxy's text.
+  const masterWorker = o.masterWorker || config.global.masterWorker;
+  if (!o.foreground && !daemon && !masterWorker) useStructuredMessages(createProcessLogger({ foreground: false }).log);
+  if (masterWorker) {
     const { runMaster } = await import('./master-run.js');
     return runMaster(config, o, files);
   }
