@@ -7,6 +7,7 @@ import type { Socket } from 'node:net';
 import type { Proxy } from '../config/model.js';
 import type { HeaderList } from './message.js';
 import { getHeaders, removeHopByHop } from './h1/headers.js';
+import { parseIp, parseNetwork, networkContains, type Network } from '../sample/ip.js';
 import type { HttpTxn } from './txn.js';
 import type { Listener } from '../runtime/listeners.js';
 
@@ -60,20 +61,20 @@ function has(h: HeaderList, name: string): boolean {
   return false;
 }
 
-/** `option forwardfor [except NET] [header NAME] [if-none]` as parsed words. */
+/** `option forwardfor|originalto [except NET] [header NAME] [if-none]` as parsed words. */
 interface ForwardFor {
   header: string;
-  except?: { net: bigint; mask: bigint; v6: boolean };
+  except?: Network;
   ifNone: boolean;
 }
 
-const forwardForCache = new WeakMap<Proxy, ForwardFor | null>();
+/** Parsed once per proxy and option (the words never change while the proxy runs). */
+const forwardForCache = { forwardfor: new WeakMap<Proxy, ForwardFor | null>(), originalto: new WeakMap<Proxy, ForwardFor | null>() };
 
 function forwardForOf(p: Proxy, option: 'forwardfor' | 'originalto'): ForwardFor | null {
-  if (option === 'forwardfor') {
-    const cached = forwardForCache.get(p);
-    if (cached !== undefined) return cached;
-  }
+  const cache = forwardForCache[option];
+  const cached = cache.get(p);
+  if (cached !== undefined) return cached;
   let result: ForwardFor | null = null;
   if (p.options[option]) {
     const args = p.optionArgs[option]?.args.slice(2) ?? [];
@@ -81,38 +82,13 @@ function forwardForOf(p: Proxy, option: 'forwardfor' | 'originalto'): ForwardFor
     for (let i = 0; i < args.length; i++) {
       const a = args[i]!;
       if (a === 'header' && args[i + 1]) result.header = args[++i]!.toLowerCase();
-      else if (a === 'except' && args[i + 1]) result.except = parseNet(args[++i]!);
+      // An unparsable network excludes nothing (the option's words are checked at config time).
+      else if (a === 'except' && args[i + 1]) result.except = parseNetwork(args[++i]!);
       else if (a === 'if-none') result.ifNone = true;
     }
   }
-  if (option === 'forwardfor') forwardForCache.set(p, result);
+  cache.set(p, result);
   return result;
-}
-
-function parseNet(text: string): ForwardFor['except'] {
-  const [addr, bits] = text.split('/') as [string, string | undefined];
-  const v6 = addr.includes(':');
-  const value = v6 ? ipv6ToBig(addr) : ipv4ToBig(addr);
-  const width = v6 ? 128 : 32;
-  const prefix = bits !== undefined ? (bits.includes('.') ? maskBits(bits) : Number(bits)) : width;
-  const mask = prefix === 0 ? 0n : ((1n << BigInt(width)) - 1n) ^ ((1n << BigInt(width - prefix)) - 1n);
-  return { net: value & mask, mask, v6 };
-}
-
-function maskBits(dotted: string): number {
-  return dotted.split('.').reduce((n, o) => n + (Number(o) >>> 0).toString(2).split('1').length - 1, 0);
-}
-
-function ipv4ToBig(a: string): bigint {
-  return a.split('.').reduce((n, o) => (n << 8n) | BigInt(Number(o) & 255), 0n);
-}
-
-function ipv6ToBig(a: string): bigint {
-  const [head, tail] = a.split('::') as [string, string | undefined];
-  const h = head ? head.split(':') : [];
-  const t = tail !== undefined && tail !== '' ? tail.split(':') : [];
-  const groups = tail === undefined ? h : [...h, ...new Array(8 - h.length - t.length).fill('0'), ...t];
-  return groups.reduce((n, g) => (n << 16n) | BigInt(parseInt(g || '0', 16)), 0n);
 }
 
 /**
@@ -125,12 +101,9 @@ function clientAddress(s: Socket | { remoteAddress?: string }): string {
 
 function excluded(ff: ForwardFor, address: string): boolean {
   if (!ff.except) return false;
-  // A v4-mapped address is matched against IPv4 networks as the IPv4 address it carries.
-  const addr = address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
-  const v6 = addr.includes(':');
-  if (v6 !== ff.except.v6) return false;
-  const value = v6 ? ipv6ToBig(addr) : ipv4ToBig(addr);
-  return (value & ff.except.mask) === ff.except.net;
+  // networkContains matches a v4-mapped address against IPv4 networks, as HAProxy does.
+  const ip = parseIp(address);
+  return ip !== undefined && networkContains(ff.except, ip);
 }
 
 /** Headers sent to the server for this transaction. */

@@ -64,10 +64,8 @@ function withConnectionClose(bytes: Buffer): Buffer {
  * the server may be closing; aggressive and always reuse for every request.
  */
 function reuseAllowed(backend: BackendRuntime, requestsSeen: number): boolean {
-  const mode = backend.config.misc.findLast((l) => l.args[0] === 'http-reuse')?.args[1] ?? 'safe';
-  if (mode === 'never') return false;
-  if (mode === 'always' || mode === 'aggressive') return true;
-  return requestsSeen > 1;
+  if (backend.reuse === 'never') return false;
+  return backend.reuse !== 'safe' || requestsSeen > 1;
 }
 
 export class HttpSession {

@@ -7,6 +7,7 @@ import { addKeywords, families, type Keyword, type Support } from '../config/key
 import { proxyKeyword } from '../config/proxy-keyword.js';
 import { HAPROXY_PROXY_KEYWORDS } from '../config/haproxy-keywords.js';
 import { parseCheckOption } from '../checks/options.js';
+import { parseNetwork } from '../sample/ip.js';
 
 /** Options that choose or tune the health check of a backend: the checks module parses them. */
 const CHECK_OPTIONS = new Set(['httpchk', 'mysql-check', 'pgsql-check', 'redis-check', 'smtpchk', 'ldap-check', 'ssl-hello-chk', 'tcp-check', 'log-health-checks']);
@@ -95,6 +96,12 @@ const optionKeywords: Omit<Keyword, 'module'>[] = HAPROXY_PROXY_KEYWORDS.filter(
       }
       if (name === 'http-restrict-req-hdr-names' && !['preserve', 'reject', 'delete'].includes(extra[0] ?? '')) {
         return ctx.alert(`missing parameter. option 'http-restrict-req-hdr-names' expects 'preserve', 'reject' or 'delete' option.`);
+      }
+      if (name === 'forwardfor' || name === 'originalto') {
+        const i = extra.indexOf('except');
+        if (i >= 0 && (extra[i + 1] === undefined || parseNetwork(extra[i + 1]!) === undefined)) {
+          return ctx.alert(`'option ${name} except' expects <address>[/mask] as argument.`);
+        }
       }
       if (CHECK_OPTIONS.has(name)) {
         const r = parseCheckOption(ctx.args, proxy.checkConfig);

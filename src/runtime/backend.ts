@@ -25,6 +25,8 @@ export class BackendRuntime {
   readonly queue = new WaitQueue();
   readonly timeouts: Timeouts;
   readonly retries: number;
+  /** `http-reuse` (last one wins; safe by default). */
+  readonly reuse: 'never' | 'safe' | 'aggressive' | 'always';
   readonly redispatch: boolean;
   /** The servers as cookie persistence sees them (live: `up` reads the current state). */
   readonly cookieServers: CookieServer[];
@@ -38,6 +40,8 @@ export class BackendRuntime {
     this.mode = modeOf(config);
     this.timeouts = effectiveTimeouts(config);
     this.retries = config.retries ?? 3;
+    const reuse = config.misc.findLast((l) => l.args[0] === 'http-reuse')?.args[1];
+    this.reuse = reuse === 'never' || reuse === 'aggressive' || reuse === 'always' ? reuse : 'safe';
     this.redispatch = config.options['redispatch'] === true;
     this.servers = config.servers.map((s, i) => new ServerRuntime(s, i));
     // Balance and hash-type were checked by finalize; a failure here falls back to roundrobin.

@@ -1,4 +1,5 @@
 /** Encoding and hashing converters: base64, hex, digests, crc32. */
+import { crc32 } from '../../lb/hash.js';
 import { createHash } from 'node:crypto';
 import { defineConverter, NO_ARGS } from '../keywords.js';
 import type { Sample } from '../types.js';
@@ -51,20 +52,6 @@ defineConverter<string>({
   conv: (algo, s) => ({ type: 'bin', value: createHash(algo).update(bin(s)).digest() }),
 });
 
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-export function crc32(b: Buffer): number {
-  let c = 0xffffffff;
-  for (const x of b) c = CRC_TABLE[(c ^ x) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
 defineConverter({ name: 'crc32', args: { types: ['int'], min: 0 }, in: 'bin', out: 'int', conv: (_, s) => ({ type: 'int', value: crc32(bin(s)) }) });
 defineConverter({
   name: 'djb2',

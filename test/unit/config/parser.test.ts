@@ -86,6 +86,16 @@ backend be
     expect(messages).toContain("alert 9 unknown option 'httplogg'; did you mean 'httplog' maybe ?");
   });
 
+  it('refuses an option forwardfor/originalto except that is not a network, as HAProxy', () => {
+    const { messages } = load(`${TIMEOUTS}frontend f
+  bind :80
+  option forwardfor except foo
+  option originalto except 10.0.0.0/8
+  option forwardfor except 2001:db8::/32 header X-Real-IP if-none
+`);
+    expect(messages).toEqual(["alert 8 'option forwardfor except' expects <address>[/mask] as argument."]);
+  });
+
   it('says where a keyword belongs', () => {
     const { messages } = load(`frontend fe
   daemon
