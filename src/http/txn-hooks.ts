@@ -7,6 +7,7 @@ import type { BackendRuntime } from '../runtime/backend.js';
 import type { ServerRuntime } from '../runtime/server.js';
 import type { HttpTxn } from './txn.js';
 import type { Proxy } from '../config/model.js';
+import { staticRoute } from '../runtime/routing.js';
 
 export type RequestVerdict =
   | {
@@ -61,13 +62,7 @@ export interface HttpHooks {
 
 /** Static routing: the first unconditional use_backend, else default_backend (or the listen itself). */
 export function staticBackend(txn: HttpTxn): BackendRuntime | undefined {
-  const fe = txn.session.fe;
-  for (const rule of fe.config.useBackends) {
-    if (rule.cond || rule.dynamic) continue;
-    const be = fe.backends.get(rule.name);
-    if (be) return be;
-  }
-  return fe.defaultBackend;
+  return staticRoute(txn.session.fe);
 }
 
 export function runRequestPhase(hooks: HttpHooks, txn: HttpTxn): RequestVerdict {

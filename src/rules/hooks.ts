@@ -23,6 +23,7 @@ import { txnState } from './state.js';
 import { splitTarget, pathq } from './uri.js';
 import type { Outcome, RunState } from './types.js';
 import { stickOnRequest, stickOnResponse } from './stick-hooks.js';
+import { routeByRules } from '../runtime/routing.js';
 
 /** Compiles the configuration's rules and returns the hooks; alerts go to `diags`. */
 export function buildHttpHooks(rt: Runtime, diags: Diagnostics = new Diagnostics()): HttpHooks {
@@ -94,18 +95,7 @@ export function createHttpHooks(compiled: CompiledRules, env: EvalEnv): HttpHook
   }
 
   function route(fe: CompiledProxy, feRt: FrontendRuntime, st: RunState): BackendRuntime | undefined {
-    for (const ub of fe.useBackends) {
-      if (ub.cond && !evalCondition(ub.cond, st.sample)) continue;
-      if (ub.format) {
-        // An unknown dynamic name falls back to default_backend, as in HAProxy.
-        const be = feRt.backends.get(evalLogFormat(ub.format, st.lf));
-        if (!be) break;
-        return be;
-      }
-      const be = feRt.backends.get(ub.name);
-      if (be) return be;
-    }
-    return feRt.defaultBackend;
+    return routeByRules(feRt, fe.useBackends, st.sample, st.lf);
   }
 
   function useServer(be: CompiledProxy, beRt: BackendRuntime, st: RunState): ServerRuntime | undefined {

@@ -5,22 +5,33 @@
  * and may read the bytes inspected by tcp-request content rules (SNI routing).
  */
 import { evalCondition } from '../sample/condition.js';
-import { evalLogFormat, type LogFormatContext } from '../log/logformat.js';
+import { evalLogFormat, type LogFormat, type LogFormatContext } from '../log/logformat.js';
+import type { Condition } from '../sample/condition.js';
 import type { SampleContext } from '../sample/context.js';
 import type { FrontendRuntime } from './frontend.js';
 import type { BackendRuntime } from './backend.js';
 import type { CompiledTcp } from '../tcp/rules.js';
 
-export function chooseTcpBackend(fe: FrontendRuntime, compiled: CompiledTcp | undefined, sample?: SampleContext, lf?: LogFormatContext): BackendRuntime | undefined {
-  if (!compiled || !sample) {
-    for (const rule of fe.config.useBackends) {
-      if (rule.cond || rule.dynamic) continue;
-      const be = fe.backends.get(rule.name);
-      if (be) return be;
-    }
-    return fe.defaultBackend;
+/** A compiled `use_backend` rule, as both engines compile it. */
+export interface RoutingRule {
+  name: string;
+  format?: LogFormat;
+  cond?: Condition;
+}
+
+/** Routing without evaluating anything: the first unconditional static use_backend, else default_backend. */
+export function staticRoute(fe: FrontendRuntime): BackendRuntime | undefined {
+  for (const rule of fe.config.useBackends) {
+    if (rule.cond || rule.dynamic) continue;
+    const be = fe.backends.get(rule.name);
+    if (be) return be;
   }
-  for (const ub of compiled.useBackends) {
+  return fe.defaultBackend;
+}
+
+/** The first rule whose condition holds; an unknown dynamic name falls back to default_backend, as in HAProxy. */
+export function routeByRules(fe: FrontendRuntime, rules: readonly RoutingRule[], sample: SampleContext, lf: LogFormatContext | undefined): BackendRuntime | undefined {
+  for (const ub of rules) {
     if (ub.cond && !evalCondition(ub.cond, sample)) continue;
     if (ub.format) {
       const be = lf ? fe.backends.get(evalLogFormat(ub.format, lf)) : undefined;
@@ -31,4 +42,8 @@ export function chooseTcpBackend(fe: FrontendRuntime, compiled: CompiledTcp | un
     if (be) return be;
   }
   return fe.defaultBackend;
+}
+
+export function chooseTcpBackend(fe: FrontendRuntime, compiled: CompiledTcp | undefined, sample?: SampleContext, lf?: LogFormatContext): BackendRuntime | undefined {
+  return compiled && sample ? routeByRules(fe, compiled.useBackends, sample, lf) : staticRoute(fe);
 }

@@ -3,6 +3,7 @@
  * use_backend rules of TCP frontends, compiled once per configuration with the rules engine's
  * compile context (same ACLs, conditions and wording of errors as http-request rules).
  */
+import type { RoutingRule } from '../runtime/routing.js';
 import { dirname } from 'node:path';
 import { AclTable, compileAcl } from '../sample/acl.js';
 import { MapCache } from '../sample/mapfile.js';
@@ -56,11 +57,8 @@ export interface TcpRule {
   where: { file: string; line: number };
 }
 
-export interface TcpUseBackend {
-  name: string;
-  format?: LogFormat;
-  cond?: Condition;
-}
+/** A tcp-mode use_backend rule: the same shape the HTTP hooks route with. */
+export type TcpUseBackend = RoutingRule;
 
 export interface CompiledTcp {
   connection: TcpRule[];
