@@ -13,7 +13,7 @@ import type { Condition } from '../sample/condition.js';
 import type { ConfigRefs } from '../sample/keywords.js';
 import type { Usage } from '../sample/types.js';
 import type { SampleContext } from '../sample/context.js';
-import { compileLogFormat, type LogFormat, type LogFormatContext } from '../log/logformat.js';
+import { compileLogFormat, type LogFormatContext } from '../log/logformat.js';
 import { parseTime } from '../core/time.js';
 import { modeOf } from '../config/finalize.js';
 import { actionName } from '../proxy/kw-rules.js';
