@@ -7,7 +7,7 @@
 import type { Socket } from 'node:net';
 import type { Runtime } from '../runtime/runtime.js';
 import { COMMANDS } from './commands.js';
-import { splitCommands, splitWords } from './parse.js';
+import { RequestAssembler, splitCommands, splitPayloadCommand, splitWords } from './parse.js';
 import { cliConnections } from './show-sess.js';
 import { runCommand } from './table.js';
 import type { CliContext, Command, Level } from './types.js';
@@ -21,14 +21,16 @@ export interface CliSessionOptions {
   commands?: readonly Command[];
 }
 
-/** Answers one complete request line (without its newline). */
-export async function answerLine(line: string, ctx: CliContext): Promise<string> {
+/** Answers one complete request line (without its newline); a payload goes to its last command. */
+export async function answerLine(line: string, ctx: CliContext, payload?: string): Promise<string> {
   let out = '';
-  for (const cmd of splitCommands(line)) {
+  const commands = splitCommands(line);
+  for (const [i, cmd] of commands.entries()) {
     if (ctx.state.quit) break;
     let text: string;
     try {
-      text = await runCommand(splitWords(cmd), ctx);
+      const last = i === commands.length - 1 ? splitPayloadCommand(cmd) : undefined;
+      text = last?.payload ? await runCommand(last.words, ctx, payload ?? '') : await runCommand(splitWords(cmd), ctx);
     } catch (e) {
       text = `Internal error: ${e instanceof Error ? e.message : String(e)}\n`;
     }
@@ -49,6 +51,7 @@ export function handleCliConnection(rt: Runtime, socket: Socket, o: CliSessionOp
   socket.on('error', () => socket.destroy());
   socket.setTimeout(o.timeoutMs, () => socket.destroy());
   let buf = '';
+  const requests = new RequestAssembler();
   let busy = false;
   let ended = false;
 
@@ -60,7 +63,14 @@ export function handleCliConnection(rt: Runtime, socket: Socket, o: CliSessionOp
       let line = buf.slice(0, nl);
       buf = buf.slice(nl + 1);
       if (line.endsWith('\r')) line = line.slice(0, -1);
-      const out = await answerLine(line, ctx);
+      const request = requests.push(line);
+      if (!request) {
+        // A payload in progress: bounded like a request line; "+ " prompts for its next line.
+        if (requests.size > MAX_LINE) socket.destroy();
+        else if (ctx.state.prompt) socket.write('+ ');
+        continue;
+      }
+      const out = await answerLine(request.line, ctx, request.payload);
       if (!socket.destroyed && out) socket.write(out);
       answered = true;
       socket.setTimeout(ctx.state.timeoutMs);
@@ -68,7 +78,7 @@ export function handleCliConnection(rt: Runtime, socket: Socket, o: CliSessionOp
     }
     busy = false;
     if (socket.destroyed) return;
-    if (ctx.state.quit || (answered && !ctx.state.prompt) || ended) socket.end();
+    if (ctx.state.quit || (answered && !ctx.state.prompt && !requests.inPayload) || ended) socket.end();
   };
 
   socket.on('data', (chunk: Buffer) => {

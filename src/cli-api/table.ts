@@ -56,9 +56,9 @@ export function usageMessage(commands: readonly Command[], args: readonly string
 }
 
 /** Runs one command (already split into words) and returns its answer, without the closing empty line. */
-export async function runCommand(args: string[], ctx: CliContext): Promise<string> {
+export async function runCommand(args: string[], ctx: CliContext, payload?: string): Promise<string> {
   const cmd = args.length > 0 ? findCommand(ctx.commands, args) : undefined;
   if (!cmd) return usageMessage(ctx.commands, args, false);
   if (!levelAtLeast(ctx.state.level, cmd.level)) return PERMISSION_DENIED;
-  return cmd.run(args, ctx);
+  return cmd.run(args, ctx, payload);
 }

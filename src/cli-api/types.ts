@@ -40,7 +40,8 @@ export interface Command {
   desc?: string;
   /** help/prompt/quit: always listed last, in this order, not sorted with the others. */
   trailer?: boolean;
-  run(args: string[], ctx: CliContext): string | Promise<string>;
+  /** `payload`: the lines after a command ending in `<<` (see parse.ts), for the commands that take one. */
+  run(args: string[], ctx: CliContext, payload?: string): string | Promise<string>;
 }
 
 export const PERMISSION_DENIED = 'Permission denied\n';

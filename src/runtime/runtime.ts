@@ -18,6 +18,7 @@ import { dirname } from 'node:path';
 import type { Bind } from '../config/model.js';
 import { buildBindTls, type BindTls } from '../tls/bind-tls.js';
 import { CertError } from '../tls/certs.js';
+import { CertStore } from '../tls/cert-store.js';
 import { attachStatsHooks } from './stats-hooks.js';
 import { Diagnostics } from '../core/diag.js';
 import { compileProxyRules, createHttpHooks, newEvalEnv, type CompiledRules } from '../rules/index.js';
@@ -38,6 +39,8 @@ export class Runtime {
   private stopChecks: (() => void) | undefined;
   /** TLS settings of each `ssl` bind, built at start. */
   private readonly tls = new Map<Bind, BindTls>();
+  /** Certificate files of every `ssl` bind, each read once; `commit ssl cert` replaces them. */
+  readonly certs = new CertStore();
   /** Rules, routing, error pages and logging for HTTP transactions (set by the rules and log modules). */
   httpHooks: HttpHooks = {};
   /** Stick tables of every proxy by name, for track-sc, stick rules and `show table`. */
@@ -84,7 +87,7 @@ export class Runtime {
       for (const bind of fe.config.binds) {
         if (!bind.ssl || this.tls.has(bind)) continue;
         try {
-          this.tls.set(bind, buildBindTls(bind, this.config.global, dirname(bind.where.file)));
+          this.tls.set(bind, buildBindTls(bind, this.config.global, dirname(bind.where.file), this.certs));
         } catch (e) {
           throw new CertError(`parsing [${bind.where.file}:${bind.where.line}] : ${(e as Error).message}`);
         }

@@ -1,17 +1,28 @@
 /**
- * The TLS side of an `ssl` bind: secure contexts built once at start from its certificates and
+ * The TLS side of an `ssl` bind: secure contexts built at start from its certificates and
  * options (ALPN, versions, ciphers, client-certificate verification), and SNI selection with
  * the first certificate as the default, as HAProxy does (`strict-sni` refuses unknown names).
+ * Certificates come from the process's CertStore; `commit ssl cert` swaps a slot's certificate and
+ * context there, and the selection reads the slots at each handshake.
  */
 import { createSecureContext, type SecureContext, type SecureContextOptions } from 'node:tls';
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { Bind, Global } from '../config/model.js';
 import { loadCrt, loadCrtList, nameMatches, CertError, type LoadedCert } from './certs.js';
+import { CertStore } from './cert-store.js';
+
+/** One certificate a bind serves, with the context built for it; both change on `commit ssl cert`. */
+export interface CertSlot {
+  cert: LoadedCert;
+  context: SecureContext;
+}
 
 export interface BindTls {
-  contexts: { cert: LoadedCert; context: SecureContext }[];
-  defaultContext: SecureContext;
+  /** The bind's certificates in order; the first is the default one. */
+  readonly contexts: readonly CertSlot[];
+  /** The first certificate's current context (read at each handshake). */
+  readonly defaultContext: SecureContext;
   alpn?: string[];
   requestCert: boolean;
   rejectUnauthorized: boolean;
@@ -48,11 +59,16 @@ function resolvePath(p: string, base: string | undefined, configDir: string): st
   return existsSync(p) ? p : join(configDir, p);
 }
 
-export function buildBindTls(bind: Bind, global: Global, baseDir: string): BindTls {
+/**
+ * `store` holds the process's certificates (each file read once, replaceable at run time); a bind
+ * built on its own gets a store of its own.
+ */
+export function buildBindTls(bind: Bind, global: Global, baseDir: string, store: CertStore = new CertStore()): BindTls {
   const certs: LoadedCert[] = [];
-  for (const crt of bind.crt) certs.push(...loadCrt(resolvePath(crt, globalValue(global, 'crt-base'), baseDir)));
+  const load = (file: string) => store.load(file);
+  for (const crt of bind.crt) certs.push(...loadCrt(resolvePath(crt, globalValue(global, 'crt-base'), baseDir), load));
   const list = bind.extra['crt-list'];
-  if (typeof list === 'string') certs.push(...loadCrtList(resolvePath(list, globalValue(global, 'crt-base'), baseDir), baseDir));
+  if (typeof list === 'string') certs.push(...loadCrtList(resolvePath(list, globalValue(global, 'crt-base'), baseDir), baseDir, load));
   if (certs.length === 0) throw new CertError(`'bind ${bind.spec}' : 'ssl' requires a certificate ('crt' or 'crt-list').`);
 
   const opts = [...defaultBindOptions(global)];
@@ -91,17 +107,31 @@ export function buildBindTls(bind: Bind, global: Global, baseDir: string): BindT
   if (flag('no-tls-tickets')) base.sessionIdContext = undefined;
   const verify = word('verify') ?? (caFile ? 'required' : 'none');
 
-  const contexts = certs.map((cert) => {
+  const contextFor = (cert: LoadedCert) => createSecureContext({ ...base, cert: cert.pem, key: cert.key });
+  const contexts: CertSlot[] = certs.map((cert) => {
+    let slot: CertSlot;
     try {
-      return { cert, context: createSecureContext({ ...base, cert: cert.pem, key: cert.key }) };
+      slot = { cert, context: contextFor(cert) };
     } catch (e) {
       throw new CertError(`unable to load SSL certificate '${cert.file}': ${(e as Error).message}`);
     }
+    // A crt-list line keeps its SNI filters and options across certificate replacements.
+    const { filters, options } = cert;
+    store.attach(cert.file, {
+      prepare: contextFor,
+      apply: (next, context) => {
+        slot.cert = { ...next, ...(filters ? { filters } : {}), ...(options ? { options } : {}) };
+        slot.context = context;
+      },
+    });
+    return slot;
   });
   const strictSni = flag('strict-sni');
   return {
     contexts,
-    defaultContext: contexts[0]!.context,
+    get defaultContext() {
+      return contexts[0]!.context;
+    },
     // HTTP/2 is not served yet: offering h2 would make clients speak it; they fall back to http/1.1.
     alpn: bind.alpn?.split(',').filter((p) => p !== '' && p !== 'h2'),
     requestCert: verify !== 'none',

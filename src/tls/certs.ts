@@ -25,7 +25,8 @@ const COMPANIONS = ['.key', '.ocsp', '.issuer', '.sctl', '.dh'];
 
 export class CertError extends Error {}
 
-function namesOf(pem: string, file: string): string[] {
+/** The names a certificate serves (subject CN and DNS subjectAltNames), lower case. */
+export function namesOf(pem: string, file: string): string[] {
   let x: X509Certificate;
   try {
     x = new X509Certificate(pem);
@@ -50,6 +51,7 @@ function keyFor(file: string, pem: string): string {
   throw new CertError(`unable to load SSL private key from PEM file '${file}' (no key in the file, no '${file}.key').`);
 }
 
+/** Reads one certificate file from disk (with its `.key` companion when the PEM has no key). */
 export function loadCertFile(file: string): LoadedCert {
   let pem: string;
   try {
@@ -61,23 +63,26 @@ export function loadCertFile(file: string): LoadedCert {
   return { file, pem, key: keyFor(file, pem), names: namesOf(pem, file) };
 }
 
+/** How a certificate file is read: from disk, or through a store that loads each file once. */
+export type CertLoader = (file: string) => LoadedCert;
+
 /** `crt FILE|DIR`: one certificate, or every certificate of a directory in name order. */
-export function loadCrt(path: string): LoadedCert[] {
+export function loadCrt(path: string, load: CertLoader = loadCertFile): LoadedCert[] {
   let isDir = false;
   try {
     isDir = statSync(path).isDirectory();
   } catch {
     throw new CertError(`unable to stat SSL certificate from file '${path}' : No such file or directory.`);
   }
-  if (!isDir) return [loadCertFile(path)];
+  if (!isDir) return [load(path)];
   return readdirSync(path)
     .filter((n) => !n.startsWith('.') && !COMPANIONS.some((c) => n.endsWith(c)))
     .sort()
-    .map((n) => loadCertFile(join(path, n)));
+    .map((n) => load(join(path, n)));
 }
 
 /** `crt-list FILE`: lines `CERT [ [ssl options] ] [sni filters...]`, `#` comments. */
-export function loadCrtList(path: string, baseDir: string): LoadedCert[] {
+export function loadCrtList(path: string, baseDir: string, load: CertLoader = loadCertFile): LoadedCert[] {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -90,7 +95,7 @@ export function loadCrtList(path: string, baseDir: string): LoadedCert[] {
     if (!line) continue;
     const m = /^(\S+)\s*(?:\[([^\]]*)\])?\s*(.*)$/.exec(line)!;
     const file = m[1]!.startsWith('/') ? m[1]! : join(baseDir, m[1]!);
-    for (const c of loadCrt(file)) {
+    for (const c of loadCrt(file, load)) {
       const filters = m[3]!.split(/\s+/).filter(Boolean).map((f) => f.toLowerCase());
       out.push({ ...c, ...(filters.length ? { filters } : {}), ...(m[2] ? { options: m[2].trim().split(/\s+/) } : {}) });
     }
@@ -106,4 +111,21 @@ export function nameMatches(pattern: string, name: string): boolean {
     return dot > 0 && name.slice(dot) === pattern.slice(1);
   }
   return false;
+}
+
+/** The PEM blocks of a certificate file: its certificates (leaf first, then the chain) and its private key. */
+export interface PemParts {
+  certs: string[];
+  key?: string;
+}
+
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n[\s\S]*?-----END \1-----/g;
+
+export function pemParts(text: string): PemParts {
+  const out: PemParts = { certs: [] };
+  for (const m of text.matchAll(PEM_BLOCK)) {
+    if (m[1] === 'CERTIFICATE' || m[1] === 'TRUSTED CERTIFICATE') out.certs.push(`${m[0]}\n`);
+    else if (/PRIVATE KEY$/.test(m[1]!) && out.key === undefined) out.key = `${m[0]}\n`;
+  }
+  return out;
 }
