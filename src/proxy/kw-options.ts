@@ -8,6 +8,7 @@ import { proxyKeyword } from '../config/proxy-keyword.js';
 import { HAPROXY_PROXY_KEYWORDS } from '../config/haproxy-keywords.js';
 import { parseCheckOption } from '../checks/options.js';
 import { parseNetwork } from '../sample/ip.js';
+import { parseForwardedArgs } from '../http/forwarded.js';
 
 /** Options that choose or tune the health check of a backend: the checks module parses them. */
 const CHECK_OPTIONS = new Set(['httpchk', 'mysql-check', 'pgsql-check', 'redis-check', 'smtpchk', 'ldap-check', 'ssl-hello-chk', 'tcp-check', 'log-health-checks']);
@@ -123,4 +124,27 @@ families.add('option', {
   },
 });
 
-addKeywords('proxy', optionKeywords);
+/**
+ * `option forwarded` (RFC 7239): HAProxy 2.8's option, offered as a portico extension. The words
+ * are checked here; the rules compiler turns its expressions into samples.
+ */
+const forwardedKeyword = proxyKeyword('option forwarded', {
+  sections: 'dlb',
+  negatable: true,
+  note: 'portico extension: the RFC 7239 Forwarded header, in the syntax HAProxy 2.8 added',
+  parse(ctx, proxy) {
+    if (ctx.restored) return ctx.alert(`'default option forwarded' is not supported: remove the line, or use 'no option forwarded' to cancel the option.`);
+    if (ctx.negated) {
+      if (ctx.args.length > 2) return ctx.alert(`'no option forwarded' does not take arguments.`);
+      setOption(proxy, 'forwarded', false);
+      delete proxy.optionArgs['forwarded'];
+      return;
+    }
+    const r = parseForwardedArgs(ctx.args.slice(2));
+    if ('error' in r) return ctx.alert(r.error);
+    setOption(proxy, 'forwarded', true);
+    proxy.optionArgs['forwarded'] = { args: ctx.args, where: ctx.where };
+  },
+});
+
+addKeywords('proxy', [...optionKeywords, forwardedKeyword]);

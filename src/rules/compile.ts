@@ -23,6 +23,7 @@ import { compileRedirect, redirectAction } from './actions/final-actions.js';
 import type { Rule, RuleSet, Where } from './types.js';
 import { compileStickRules, type ProxyStick } from './stick-rules.js';
 import { checkStickRuleRefs, checkStickTables, checkTrackRefs } from './stick-check.js';
+import { compileForwarded, parseForwardedArgs, type ForwardedSpec } from '../http/forwarded.js';
 
 export interface UseBackendRule {
   /** Static name, or a log-format producing the name. */
@@ -55,6 +56,8 @@ export interface CompiledProxy {
   errors: ErrorPages;
   /** `stick on/match/store-*` rules (backends and listens that have some). */
   stick?: ProxyStick;
+  /** `option forwarded`: the RFC 7239 header added to requests this backend sends. */
+  forwarded?: ForwardedSpec;
 }
 
 export interface CompiledRules {
@@ -239,6 +242,7 @@ export function compileProxy(p: Proxy, shared: Shared): CompiledProxy {
   }
 
   const stick = compileStickRules(p, env, 'http');
+  const forwarded = compileForwardedOption(p, env);
 
   return {
     proxy: p,
@@ -246,6 +250,7 @@ export function compileProxy(p: Proxy, shared: Shared): CompiledProxy {
     acls,
     rules,
     ...(stick ? { stick } : {}),
+    ...(forwarded ? { forwarded } : {}),
     useBackends,
     useServers,
     forcePersist,
@@ -254,6 +259,16 @@ export function compileProxy(p: Proxy, shared: Shared): CompiledProxy {
     monitorFail,
     errors: compileErrorPages(p, env),
   };
+}
+
+/** `option forwarded` of a backend (or listen) in HTTP mode, its expressions compiled. */
+function compileForwardedOption(p: Proxy, env: ProxyEnv): ForwardedSpec | undefined {
+  const line = p.optionArgs['forwarded'];
+  if (!p.options['forwarded'] || !line || p.kind === 'frontend' || p.mode !== 'http') return undefined;
+  const parsed = parseForwardedArgs(line.args.slice(2));
+  if ('error' in parsed) return undefined; // reported when the keyword was parsed
+  const cc = new CompileCtx(env, 'option forwarded', 'http-req', line.where);
+  return compileForwarded(parsed, (text) => cc.expr(text));
 }
 
 function dirOf(file: string): string {

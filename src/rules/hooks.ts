@@ -24,6 +24,8 @@ import { splitTarget, pathq } from './uri.js';
 import type { Outcome, RunState } from './types.js';
 import { stickOnRequest, stickOnResponse } from './stick-hooks.js';
 import { routeByRules } from '../runtime/routing.js';
+import { forwardedValue, type ForwardedSpec } from '../http/forwarded.js';
+import { addHeader } from './headers.js';
 
 /** Compiles the configuration's rules and returns the hooks; alerts go to `diags`. */
 export function buildHttpHooks(rt: Runtime, diags: Diagnostics = new Diagnostics()): HttpHooks {
@@ -41,6 +43,15 @@ function isMonitorUri(monitor: string, uri: string): boolean {
 }
 
 const FORWARD = { kind: 'forward' } as const;
+
+/** `option forwarded`: appends the RFC 7239 field to the request the server will get. */
+function addForwarded(spec: ForwardedSpec, st: RunState): void {
+  const h = st.req.headers;
+  let host: string | undefined;
+  for (let i = 0; i < h.length; i += 2) if (h[i] === 'host') { host = h[i + 1]; break; }
+  const v = forwardedValue(spec, { conn: st.txn.session.conn, host, sample: st.sample });
+  if (v !== undefined) addHeader(h, 'forwarded', v);
+}
 
 export function createHttpHooks(compiled: CompiledRules, env: EvalEnv): HttpHooks {
   if (env.userlists.size === 0) for (const [k, v] of compiled.userlists) env.userlists.set(k, v);
@@ -132,9 +143,10 @@ export function createHttpHooks(compiled: CompiledRules, env: EvalEnv): HttpHook
     if (p.rules['http-request'].length === 0 && p.useServers.length === 0) quietBackend.add(p);
     if (p.rules['http-response'].length === 0 && p.rules['http-after-response'].length === 0) quietResponse.add(p);
   }
-  // Stick rules run at the backend's request and response points.
+  // Stick rules run at the backend's request and response points; option forwarded at its request point.
   for (const p of compiled.byProxy.values()) {
     if (p.stick) quietRequest.delete(p), quietBackend.delete(p), quietResponse.delete(p);
+    if (p.forwarded) quietRequest.delete(p), quietBackend.delete(p);
   }
 
   return {
@@ -174,6 +186,7 @@ export function createHttpHooks(compiled: CompiledRules, env: EvalEnv): HttpHook
         }
       }
       const server = be ? stickOnRequest(txn, be, beRt, st.sample, useServer(be, beRt, st)) : undefined;
+      if (be?.forwarded) addForwarded(be.forwarded, st);
       return { kind: 'forward', backend: beRt, ...(server ? { server } : {}) };
     },
 
