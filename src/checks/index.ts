@@ -7,3 +7,4 @@ export * from './logtext.js';
 export { runCheck, checkTimeouts, type CheckTarget, type CheckTimeouts, type RunOptions, type CheckOutcome } from './runner.js';
 export * from './scheduler.js';
 export * from './options.js';
+export * from './observe.js';

@@ -58,7 +58,9 @@ export type CheckEvent =
   | { type: 'state'; state: OpState; previous: OpState }
   | { type: 'weight'; weight: number }
   | { type: 'admin'; admin: 'ready' | 'drain' | 'maint' }
-  | { type: 'maxconn'; maxconn: number };
+  | { type: 'maxconn'; maxconn: number }
+  /** A check failed while the server was up (chkfail), or `observe` reached `error-limit` (hanafail). */
+  | { type: 'failed'; what: 'check' | 'hana' };
 
 export interface SchedulerHooks {
   /** Runs one health check (usually runCheck bound to the server). */
@@ -216,6 +218,7 @@ export class CheckScheduler {
       const counts = !agent || statusIndex(o.status) > statusIndex('L7RSP');
       if (counts && c.health > 0) {
         this.failedChecks++;
+        this.hooks.emit({ type: 'failed', what: 'check' });
         report = true;
         c.health--;
         if (c.health < c.rise) c.health = 0;
@@ -369,7 +372,10 @@ export class CheckScheduler {
     return Math.ceil((this.userWeight * w) / 16);
   }
 
-  /** Passive health analysis (`observe`): the runtime reports each connection/response outcome. */
+  /**
+   * Passive health analysis (`observe`): the engines report each connection / response outcome
+   * (see observe.ts); `error-limit` consecutive errors trigger `on-error`, as __health_adjust().
+   */
   observe(event: AnalyzeEvent): void {
     const mode = this.cfg.observe;
     if (!mode) return;
@@ -385,11 +391,16 @@ export class CheckScheduler {
     const info = `Detected ${this.consecutiveErrors} consecutive errors, last one was: ${desc}`;
     const onError = this.cfg.onError ?? 'fail-check';
     const c = this.health;
-    if (onError === 'sudden-death' && c.health > c.rise) c.health = c.rise + 1;
-    if (onError === 'mark-down') c.health = c.rise;
-    if (onError !== 'fastinter') this.applyHealth({ status: 'HANA', code: 0, info, durationMs: -1 });
+    // Without `check` HAProxy's check status stays unset and the simulated failure changes nothing.
+    if (this.cfg.check) {
+      if (onError === 'sudden-death' && c.health > c.rise) c.health = c.rise + 1;
+      if (onError === 'mark-down') c.health = c.rise;
+      if (onError !== 'fastinter') this.applyHealth({ status: 'HANA', code: 0, info, durationMs: -1 });
+    }
     this.consecutiveErrors = 0;
     this.failedHana++;
+    this.hooks.emit({ type: 'failed', what: 'hana' });
+    // With an explicit `fastinter`, the next check comes that much later (HAProxy wakes the check task).
     if (this.cfg.fastinter !== undefined && this.cfg.check && !this.stopped && this.hooks.probe) this.schedule(c, this.cfg.fastinter);
   }
 

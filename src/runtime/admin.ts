@@ -5,7 +5,7 @@
  * clearing counters. Messages are HAProxy 2.6's, byte for byte (with or without their final
  * newline, as HAProxy writes them); the CLI adds its usual empty line after them.
  */
-import { isIP } from 'node:net';
+import { isIP, type Socket } from 'node:net';
 import { countsText, type ServerCounts } from '../checks/index.js';
 import { createLb, parseBalance, parseHashType, DEFAULT_HASH_TYPE, type LbAlgorithm } from '../lb/index.js';
 import type { BackendRuntime } from './backend.js';
@@ -33,18 +33,28 @@ function log(rt: Runtime, level: 'notice' | 'warning' | 'alert', text: string): 
 // ---------------------------------------------------------------------------------------------
 // State kept beside the runtime objects (the runtime classes have no field for it).
 
+/**
+ * Why a session is killed, as the first termination flag says: K (`shutdown sessions`, the stats
+ * page), D (its server went down with `on-marked-down shutdown-sessions`), U (an active server came
+ * up with `on-marked-up shutdown-backup-sessions`, killing the backup servers' sessions).
+ */
+export type KillCause = 'K' | 'D' | 'U';
+export type SessionKill = (cause: KillCause) => void;
+
 interface ServerExtra {
   healthDisabled: boolean;
   agentDisabled: boolean;
   /** Sessions the engine registered on this server, to kill them (`shutdown sessions server`). */
-  sessions: Set<() => void>;
+  sessions: Set<SessionKill>;
+  /** Sessions bound through their server connection: the socket's current owner is the one to kill. */
+  bySocket: Map<Socket, SessionKill>;
   /** Added with `add server`. */
   dynamic: boolean;
 }
 const serverExtra = new WeakMap<ServerRuntime, ServerExtra>();
 function extra(s: ServerRuntime): ServerExtra {
   let e = serverExtra.get(s);
-  if (!e) serverExtra.set(s, (e = { healthDisabled: false, agentDisabled: false, sessions: new Set(), dynamic: false }));
+  if (!e) serverExtra.set(s, (e = { healthDisabled: false, agentDisabled: false, sessions: new Set(), bySocket: new Map(), dynamic: false }));
   return e;
 }
 
@@ -58,10 +68,61 @@ export function checksDisabled(s: ServerRuntime): { health: boolean; agent: bool
  * The engine registers each session it sends to a server, with a function that aborts it;
  * the returned function unregisters it when the session ends.
  */
-export function registerServerSession(s: ServerRuntime, kill: () => void): () => void {
+export function registerServerSession(s: ServerRuntime, kill: SessionKill): () => void {
   const set = extra(s).sessions;
   set.add(kill);
   return () => void set.delete(kill);
+}
+
+/** Server connections whose 'close' already unbinds them. */
+const watchedSockets = new WeakSet<Socket>();
+
+/**
+ * The engine binds the session now using server connection `sock` (one line where it gets the
+ * socket): a later binding of the same pooled socket replaces the earlier one, and the entry goes
+ * when the socket closes, so no unregistering is needed. `kill` must do nothing once its session
+ * no longer uses `sock`.
+ */
+export function bindServerSession(s: ServerRuntime, sock: Socket, kill: SessionKill): void {
+  const map = extra(s).bySocket;
+  if (!watchedSockets.has(sock)) {
+    watchedSockets.add(sock);
+    sock.once('close', () => map.delete(sock));
+  }
+  map.set(sock, kill);
+}
+
+/** Sessions currently bound to or registered on `s`. */
+export function serverSessionCount(s: ServerRuntime): number {
+  const e = serverExtra.get(s);
+  return e ? e.sessions.size + e.bySocket.size : 0;
+}
+
+/** Kills every session on `s`; answers how many kill functions ran. */
+export function killServerSessions(s: ServerRuntime, cause: KillCause): number {
+  const e = serverExtra.get(s);
+  if (!e) return 0;
+  const kills = [...e.sessions, ...e.bySocket.values()];
+  e.sessions.clear();
+  e.bySocket.clear();
+  for (const k of kills) k(cause);
+  return kills.length;
+}
+
+/**
+ * `on-marked-down shutdown-sessions` / `on-marked-up shutdown-backup-sessions`, for any change of
+ * `s` between usable and not (checks, CLI, stats page, maintenance), as HAProxy's srv_update_status().
+ * The kills run once the caller has written its log line, whose session count is the one before.
+ */
+export function applyMarkedActions(be: BackendRuntime, s: ServerRuntime, wasUsable: boolean): void {
+  const o = s.config.check;
+  if (wasUsable && !s.usable && o.onMarkedDown === 'shutdown-sessions') {
+    queueMicrotask(() => void killServerSessions(s, 'D'));
+  } else if (!wasUsable && s.usable && o.onMarkedUp === 'shutdown-backup-sessions') {
+    queueMicrotask(() => {
+      for (const b of be.servers) if (b.config.backup) killServerSessions(b, 'U');
+    });
+  }
 }
 
 /** Frontends paused by `disable frontend` (their listeners keep their sockets, unaccepted). */
@@ -136,6 +197,7 @@ function applyFlags(be: BackendRuntime, s: ServerRuntime, change: () => void): v
     s.lastChange = now;
   }
   be.refreshServer(s);
+  applyMarkedActions(be, s, before);
 }
 
 /** `set server <b>/<s> state ready|drain|maint`, `enable|disable server`, the page's READY/DRAIN/MAINT. */
@@ -326,12 +388,9 @@ export function setServerMaxconn(be: BackendRuntime, s: ServerRuntime, text: str
 
 /** `shutdown sessions server <b>/<s>` and the page's "Kill Sessions". */
 export function shutdownServerSessions(s: ServerRuntime): Outcome {
-  const e = extra(s);
-  const kills = [...e.sessions];
-  e.sessions.clear();
-  for (const k of kills) k();
+  const killed = killServerSessions(s, 'K');
   s.closeIdle();
-  return done(kills.length > 0);
+  return done(killed > 0);
 }
 
 // ---------------------------------------------------------------------------------------------

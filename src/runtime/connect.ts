@@ -6,6 +6,7 @@
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, checkServerIdentity } from 'node:tls';
 import type { LbRequest } from '../lb/index.js';
+import { observeConnect } from '../checks/observe.js';
 import type { BackendRuntime, AssignFailure } from './backend.js';
 import type { ServerRuntime } from './server.js';
 import type { Waiter } from './queue.js';
@@ -99,6 +100,7 @@ export function connectToServer(req: ConnectRequest, done: (r: ConnectResult) =>
   ) => {
     if (aborted) return;
     aborted = true;
+    if (server && socket) observeConnect(server, true);
     done({ server, socket, reused, failure, retries, redispatched, queueMs, connectMs });
   };
 
@@ -145,6 +147,7 @@ export function connectToServer(req: ConnectRequest, done: (r: ConnectResult) =>
       s.destroy();
       socket = undefined;
       server.counters.failedConns++;
+      observeConnect(server, false);
       if (aborted) return;
       if (retriesLeft > 0) {
         retriesLeft--;

@@ -14,6 +14,7 @@ import {
   runCheck,
   type CheckEvent,
 } from '../checks/index.js';
+import { applyMarkedActions } from './admin.js';
 import type { BackendRuntime } from './backend.js';
 import type { ServerRuntime } from './server.js';
 
@@ -24,6 +25,7 @@ function onEvent(be: BackendRuntime, s: ServerRuntime, ev: CheckEvent, log: Heal
   switch (ev.type) {
     case 'state': {
       const wasHealthy = s.healthy;
+      const wasUsable = s.usable;
       s.healthy = ev.state === 'running' || ev.state === 'starting' || ev.state === 'stopping';
       s.nolb = ev.state === 'stopping';
       if (wasHealthy !== s.healthy) {
@@ -33,8 +35,12 @@ function onEvent(be: BackendRuntime, s: ServerRuntime, ev: CheckEvent, log: Heal
         s.lastChange = now;
       }
       be.refreshServer(s);
+      applyMarkedActions(be, s, wasUsable);
       return;
     }
+    case 'failed':
+      if (ev.what === 'check') s.counters.failedChecks++;
+      return;
     case 'weight':
       if (be.lb.dynamic || ev.weight === 0 || ev.weight === s.lb.iweight) be.lb.setWeight(s.lb, ev.weight);
       return;
@@ -82,7 +88,8 @@ export function startHealthChecks(backendList: Iterable<BackendRuntime>, spreadC
         rise: r.rise,
         fall: r.fall,
         inter: r.inter,
-        fastinter: r.fastinter,
+        // Only an explicit fastinter brings the next check closer after `observe` errors.
+        fastinter: o.fastinter,
         downinter: r.downinter,
         agent: agentRules !== undefined,
         agentInter: r.agentInter,

@@ -11,6 +11,7 @@ import type { BackendRuntime } from '../runtime/backend.js';
 import type { ServerRuntime } from '../runtime/server.js';
 import { connectToServer, type ConnectAttempt, type ConnectResult } from '../runtime/connect.js';
 import type { Listener } from '../runtime/listeners.js';
+import { bindServerSession } from '../runtime/admin.js';
 import type { SessionEnd } from '../runtime/session.js';
 import type { TcpLogInfo } from '../log/vars.js';
 import { buildProxyV1, buildProxyV2 } from './proxy-protocol.js';
@@ -111,6 +112,7 @@ class TcpSession {
     const { client, fe } = this;
     const server = r.socket;
     this.server = server;
+    bindServerSession(r.server, server, (why) => this.finish(`${why}D`));
     server.allowHalfOpen = true;
     this.backendSource = { address: server.localAddress, port: server.localPort };
     const t = be.timeouts;
