@@ -28,6 +28,8 @@ import type { ConnectionInfo } from '../sample/context.js';
 import { adopt, discard, type ServerConnHandler } from '../runtime/server-conn.js';
 import type { SessionStick } from '../runtime/stick.js';
 import { connInfo } from '../tcp/conninfo.js';
+import { observeHttpFailure, observeHttpStatus } from '../checks/observe.js';
+import { bindServerSession } from '../runtime/admin.js';
 
 /** What a session writes into the process log for each transaction (the log module formats it). */
 export type TxnLogger = (txn: HttpTxn) => void;
@@ -430,6 +432,7 @@ export class HttpSession {
     this.serverSock = sock;
     txn.server = server;
     txn.connectedAt = Date.now();
+    bindServerSession(server, sock, (why) => { if (this.serverSock === sock && this.txn) { this.txn.termination = `${why}${this.res ? 'D' : 'H'}--`; this.close(); } });
     // Request head, adjusted for the server side.
     const req = txn.req!;
     const headers = prepareRequestHeaders(txn, this.connMode, this.client, this.listener);
@@ -530,10 +533,12 @@ export class HttpSession {
       if (r.kind === 'error') {
         this.backend!.counters.failedResp++;
         this.server!.counters.failedResp++;
+        observeHttpFailure(this.server, 'headers');
         return this.replyError(502, 'PH--', true);
       }
       this.resPending = r.consumed < buf.length ? buf.subarray(r.consumed) : undefined;
       const status = r.head.status;
+      observeHttpStatus(this.server, status);
       if (status >= 100 && status < 200 && status !== 101) {
         // Interim responses (100 Continue, 103 Early Hints) pass through; the final one follows.
         const bytes = serializeResponseHead(r.head);
@@ -610,6 +615,7 @@ export class HttpSession {
       const used = this.resChunks.feed(d, 0, d.length);
       if (this.resChunks.error) {
         this.backend!.counters.failedResp++;
+        observeHttpFailure(this.server, 'body');
         txn.termination = 'SD--';
         this.endTransaction(false);
         return this.close();
@@ -646,6 +652,7 @@ export class HttpSession {
       this.backend!.counters.failedResp++;
       this.server!.counters.failedResp++;
       if (this.server) this.server.counters.srvAborts++;
+      if (!txn.connect?.reused) observeHttpFailure(this.server, 'broken-pipe');
       return this.replyError(502, 'SH--', true);
     }
     // Truncated body: nothing more can be said to the client.
@@ -677,6 +684,7 @@ export class HttpSession {
     if (!txn || txn.ended) return;
     if (!this.res) {
       this.backend!.counters.failedResp++;
+      observeHttpFailure(this.server, 'read-timeout');
       return this.replyError(504, 'sH--', true);
     }
     txn.termination = 'sD--';
