@@ -49,15 +49,26 @@ const enum State {
 }
 
 const CONNECTION_CLOSE = Buffer.from('connection: close\r\n', 'latin1');
+const CONNECTION_KEEP_ALIVE = Buffer.from('connection: keep-alive\r\n', 'latin1');
 const HEAD_END = Buffer.from('\r\n\r\n', 'latin1');
 
-/** Adds `connection: close` as the last header of a serialized response that has no Connection header. */
-function withConnectionClose(bytes: Buffer): Buffer {
+/** Adds `line` (a Connection header) last to a serialized response that has no Connection header. */
+function withConnectionHeader(bytes: Buffer, line: Buffer): Buffer {
   const end = bytes.indexOf(HEAD_END);
   if (end < 0) return bytes;
   const head = bytes.toString('latin1', 0, end).toLowerCase();
   if (head.includes('\r\nconnection:')) return bytes;
-  return Buffer.concat([bytes.subarray(0, end + 2), CONNECTION_CLOSE, bytes.subarray(end + 2)]);
+  return Buffer.concat([bytes.subarray(0, end + 2), line, bytes.subarray(end + 2)]);
+}
+
+/**
+ * A local reply to a HEAD request (or a 204/304) goes out without its body, as HAProxy's H1 layer
+ * sends it: the head keeps its content-length. Sending the body would put the client's next
+ * response out of step on a kept-alive connection.
+ */
+function headOnly(bytes: Buffer): Buffer {
+  const end = bytes.indexOf(HEAD_END);
+  return end < 0 || end + 4 === bytes.length ? bytes : bytes.subarray(0, end + 4);
 }
 
 /**
@@ -392,7 +403,7 @@ export class HttpSession {
       return this.replyError(500, 'PR--');
     }
     const bytes = this.hooks.localReply ? this.hooks.localReply(txn, reply) : serializeLocalReply(reply);
-    this.replyLocally(bytes, reply.status, 'LR--', reply.close === true);
+    this.replyLocally(bytes, reply.status, reply.termination ?? 'LR--', reply.close === true);
   }
 
   private connect(txn: HttpTxn, backend: BackendRuntime): void {
@@ -644,6 +655,8 @@ export class HttpSession {
     }
     if (!txn || txn.ended) return;
     if (this.res && this.resUntilClose) {
+      // The server's close ends the response; its socket's later events (close) are not ours.
+      if (this.serverSock) discard(this.serverSock);
       this.serverSock = undefined;
       return this.endResponse(txn, true);
     }
@@ -780,9 +793,9 @@ export class HttpSession {
     }
     this.discardServer();
     const bytes = this.hooks.errorBytes?.(txn, status) ?? proxiedErrorBytes(status)!;
-    // HAProxy keeps a keep-alive client after a 502/503/504; portico still closes it: the
-    // response fuzz test found responses out of step after an error page on a kept connection.
-    this.replyLocally(bytes, status, termination, true);
+    // As HAProxy: a keep-alive client stays after an error page (502, 503, 504...) unless the
+    // request is unfinished or the status is one the H1 layer closes after (400, 408).
+    this.replyLocally(bytes, status, termination, status === 400 || status === 408);
   }
 
   /** Sends a complete response produced by portico itself (error, redirect, return, stats...). */
@@ -795,12 +808,16 @@ export class HttpSession {
     // With a request body still arriving, the connection cannot be reused safely.
     const mustClose = close || !this.reqBodyDone || txn.closeAfter;
     // As HAProxy's H1 layer: a response after which the connection closes says so, last.
-    const out = mustClose ? withConnectionClose(bytes) : bytes;
+    // An HTTP/1.0 client kept alive is told so, as for forwarded responses.
+    let out = mustClose ? withConnectionHeader(bytes, CONNECTION_CLOSE) : txn.req?.head.version === 'HTTP/1.0' ? withConnectionHeader(bytes, CONNECTION_KEEP_ALIVE) : bytes;
+    if (txn.req?.head.method === 'HEAD' || status === 204 || status === 304) out = headOnly(out);
     txn.bytesOut += out.length - bytes.length;
     this.client.write(out);
     this.endTransaction(true);
     if (mustClose) return this.closeAfterFlush();
     this.state = State.Head;
+    // The client may have been paused for back-pressure towards the discarded server.
+    this.client.resume();
     this.armHeadTimer(false);
     if (this.pending?.length) this.tryParseRequest();
   }

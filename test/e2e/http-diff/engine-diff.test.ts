@@ -260,24 +260,6 @@ interface Case {
   pending?: { bug: string; ignore: ('closed' | 'headers' | 'connection-header' | 'extra')[] };
 }
 
-/** Engine differences reported to the owner of src/http/session.ts (see the report of issue 3). */
-const KEEPALIVE_AFTER_ERROR = {
-  bug: 'session.ts replyError() closes the client connection (and so says connection: close); HAProxy keeps a keep-alive client open after a 502/503/504. Keeping it open made the response fuzz test see replies out of step: to be found first',
-  ignore: ['closed' as const, 'connection-header' as const],
-};
-const CLOSE_HEADER_ON_ERROR = {
-  bug: "session.ts replyError() sends HAProxy's error page without `connection: close` when the transaction closes; HAProxy adds it",
-  ignore: ['connection-header' as const],
-};
-const REUSE_SAFE = {
-  bug: 'session.ts connect(): the first request of a client connection reuses an idle server connection; HAProxy 2.6 (http-reuse safe) opens a new one',
-  ignore: ['extra' as const],
-};
-const RAW_400_FOR_BODY_ERRORS = {
-  bug: 'session.ts onRequestBodyData(): a bad chunk size gets the proxied 400 (lower-case headers); HAProxy sends its raw H1 400 as for head errors (finishWithRaw)',
-  ignore: ['headers' as const],
-};
-
 const many = (n: number) => Array.from({ length: n }, (_, i) => `x-h${i}: v\r\n`).join('');
 
 const CASES: Case[] = [
@@ -347,15 +329,14 @@ const CASES: Case[] = [
   { name: 'invalid method token: 400', run: (s) => one(s, 'basic', `G(T / HTTP/1.1\r\n${H}\r\n`) },
   { name: 'bad version: 400', run: (s) => one(s, 'basic', `GET / HTTP/2.0\r\n${H}\r\n`) },
   { name: 'garbage request: 400', run: (s) => one(s, 'basic', 'this is not http\r\n\r\n') },
-  { name: 'chunk size over 13 hex digits: 400', run: (s) => one(s, 'basic', `POST /big HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\n\r\n10000000000000\r\nx\r\n`), pending: RAW_400_FOR_BODY_ERRORS },
-  { name: 'invalid chunk size', run: (s) => one(s, 'basic', `POST /bad HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\n\r\nzz\r\nx\r\n0\r\n\r\n`), pending: RAW_400_FOR_BODY_ERRORS },
+  { name: 'chunk size over 13 hex digits: 400', run: (s) => one(s, 'basic', `POST /big HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\n\r\n10000000000000\r\nx\r\n`) },
+  { name: 'invalid chunk size', run: (s) => one(s, 'basic', `POST /bad HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\n\r\nzz\r\nx\r\n0\r\n\r\n`) },
   { name: 'leading empty lines before the request line', run: (s) => one(s, 'basic', `\r\n\r\nGET /lead HTTP/1.1\r\n${H}Connection: close\r\n\r\n`) },
   { name: 'incomplete request then FIN', run: (s) => one(s, 'basic', [`GET / HTTP/1.1\r\n${H}`, { end: true }]) },
   // ---- what servers say
   ...Object.keys(RAW_RESPONSES).map((name) => ({
     name: `server response: ${name}`,
     run: (s: Side) => one(s, 'basic', getClose(`/resp/${name}`)),
-    pending: ['twocl', 'badcl', 'spacecolon', 'bigheader', 'teidentity', 'tegzip'].includes(name) ? CLOSE_HEADER_ON_ERROR : undefined,
   })),
   { name: 'HEAD to a chunked response', run: (s) => one(s, 'basic', [`HEAD /chunked HTTP/1.1\r\n${H}\r\n`, { wait: 100 }, getClose('/next')], { head: [true, false] }) },
   // ---- server connections
@@ -366,7 +347,6 @@ const CASES: Case[] = [
       const o = await one(s, 'basic', [get('/1'), { wait: 50 }, get('/2'), { wait: 50 }, getClose('/3')]);
       return { ...o, extra: { serverConnections: s.be.s1!.connections - before } };
     },
-    pending: REUSE_SAFE,
   },
   {
     name: 'http-server-close: one server connection per request',
@@ -379,14 +359,22 @@ const CASES: Case[] = [
   { name: 'pipelined: a bad request after a good one', run: (s) => one(s, 'basic', get('/good') + `GET /bad HTTP/1.1\r\n${H}Content-Length: x\r\n\r\n` + getClose('/never')) },
   { name: 'HTTP/1.1 with Connection: keep-alive', run: (s) => one(s, 'basic', get('/ka', 'Connection: keep-alive\r\n'), { ms: 400 }) },
   // ---- errors from the server side
-  { name: '503 when the backend has no server', run: (s) => one(s, 'nosrv', get('/x')), pending: KEEPALIVE_AFTER_ERROR },
-  { name: '503 when the backend has no server, client asks close', run: (s) => one(s, 'nosrv', getClose('/x')), pending: CLOSE_HEADER_ON_ERROR },
-  { name: '503 after retries on a refused server', run: (s) => one(s, 'refused', get('/x'), { ms: 4000 }), pending: KEEPALIVE_AFTER_ERROR },
+  { name: '503 when the backend has no server', run: (s) => one(s, 'nosrv', get('/x')) },
+  { name: '503 when the backend has no server, client asks close', run: (s) => one(s, 'nosrv', getClose('/x')) },
+  { name: '503 after retries on a refused server', run: (s) => one(s, 'refused', get('/x'), { ms: 4000 }) },
   { name: 'redispatch to another server after a refused connection', run: (s) => one(s, 'redispatch', getClose('/x'), { ms: 4000 }) },
-  { name: '504 when the server is too slow', run: (s) => one(s, 'slow', get('/slow/1500'), { ms: 2500 }), pending: KEEPALIVE_AFTER_ERROR },
-  { name: '502 on a garbage response', run: (s) => one(s, 'basic', get('/garbage')), pending: KEEPALIVE_AFTER_ERROR },
-  { name: '502 on an empty response', run: (s) => one(s, 'basic', get('/empty')), pending: KEEPALIVE_AFTER_ERROR },
-  { name: '502 when the server resets', run: (s) => one(s, 'basic', get('/close')), pending: KEEPALIVE_AFTER_ERROR },
+  { name: '504 when the server is too slow', run: (s) => one(s, 'slow', get('/slow/1500'), { ms: 2500 }) },
+  { name: '502 on a garbage response', run: (s) => one(s, 'basic', get('/garbage')) },
+  { name: '502 on an empty response', run: (s) => one(s, 'basic', get('/empty')) },
+  { name: '502 when the server resets', run: (s) => one(s, 'basic', get('/close')) },
+  { name: '502, then the next request on the same connection', run: (s) => one(s, 'basic', [get('/garbage'), { wait: 100 }, getClose('/after')]) },
+  { name: '503 to a HEAD request: head only, connection kept', run: (s) => one(s, 'nosrv', [`HEAD /x HTTP/1.1\r\n${H}\r\n`, { wait: 100 }, getClose('/y')], { head: [true, false] }) },
+  { name: '502 to a HEAD request: head only, connection kept', run: (s) => one(s, 'basic', [`HEAD /garbage HTTP/1.1\r\n${H}\r\n`, { wait: 100 }, getClose('/after')], { head: [true, false] }) },
+  { name: '502 after a POST body was sent', run: (s) => one(s, 'basic', [`POST /garbage HTTP/1.1\r\n${H}Content-Length: 5\r\n\r\nhello`, { wait: 100 }, getClose('/after')]) },
+  { name: '502 on an empty response, HTTP/1.0 keep-alive client', run: (s) => one(s, 'basic', `GET /empty HTTP/1.0\r\n${H}Connection: keep-alive\r\n\r\n`) },
+  { name: '503 to an HTTP/1.0 client', run: (s) => one(s, 'nosrv', `GET /x HTTP/1.0\r\n${H}\r\n`) },
+  { name: '503 to an HTTP/1.0 keep-alive client', run: (s) => one(s, 'nosrv', [`GET /x HTTP/1.0\r\n${H}Connection: keep-alive\r\n\r\n`, { wait: 100 }, `GET /y HTTP/1.0\r\n${H}\r\n`]) },
+  { name: '504, then the next request on the same connection', run: (s) => one(s, 'slow', [get('/slow/1000'), { wait: 600 }, getClose('/after')], { ms: 2500 }) },
   {
     name: 'queue timeout: 503 for the queued request',
     run: async (s) => {
@@ -396,7 +384,6 @@ const CASES: Case[] = [
       })()]);
       return { responses: [...a.responses, ...b.responses], closed: b.closed, seen: a.seen.slice(0, 1) };
     },
-    pending: KEEPALIVE_AFTER_ERROR,
   },
   {
     name: 'queued requests are served in arrival order (server maxconn 1)',
@@ -421,7 +408,6 @@ const CASES: Case[] = [
       // Queued 300 ms (timeout connect), well before the first request ends at 900 ms.
       return { responses: [...a.responses, ...splitResponses(queued.raw)], closed: true, seen: a.seen, extra: { queuedAnsweredBeforeFirst: queued.elapsed < 700 } };
     },
-    pending: CLOSE_HEADER_ON_ERROR,
   },
   { name: '408 when the request head is incomplete at timeout http-request', run: (s) => one(s, 'reqtimeout', `GET / HTTP/1.1\r\n${H}`, { ms: 1500 }) },
   { name: '408 on an idle connection (no byte)', run: (s) => one(s, 'reqtimeout', [], { ms: 1500 }) },
@@ -485,7 +471,7 @@ const CASES: Case[] = [
     name: 'timeout http-request counts from the first byte even while bytes trickle in',
     run: (s) => one(s, 'slowloris', ['GET / HTTP/1.1\r\n', { wait: 150 }, 'Host: x\r\n', { wait: 150 }, 'X-A: 1\r\n', { wait: 150 }, 'X-B: 2\r\n', { wait: 150 }, 'X-C: 3\r\n'], { ms: 1500 }),
   },
-  { name: 'request body stalls: 504 at timeout server', run: (s) => one(s, 'stall', `POST /p HTTP/1.1\r\n${H}Content-Length: 10\r\n\r\nabc`, { ms: 1500 }), pending: CLOSE_HEADER_ON_ERROR },
+  { name: 'request body stalls: 504 at timeout server', run: (s) => one(s, 'stall', `POST /p HTTP/1.1\r\n${H}Content-Length: 10\r\n\r\nabc`, { ms: 1500 }) },
   { name: 'server stalls in the middle of the body (timeout server)', run: (s) => one(s, 'stall', getClose('/resp/truncated'), { ms: 1500 }) },
   {
     name: 'balance first fills servers in order (maxconn 1, held connections)',
