@@ -5,6 +5,7 @@ import { finalizeConfig } from './finalize.js';
 import type { Config } from './model.js';
 import { FEATURES, LANGUAGE_LEVEL } from '../version.js';
 import { compileProxyRules, type CompiledRules } from '../rules/index.js';
+import { compileAllStatsAccess } from '../stats/access.js';
 import { checkLogAndTcpConfig } from '../log/check.js';
 
 export interface Loaded {
@@ -30,6 +31,7 @@ function complete(config: Config, diags: Diagnostics): Loaded {
   if (diags.alerts > 0) return { config, diags, ok: false };
   // `rules` is returned even with alerts, so that callers (and tests) can tell the stages apart.
   const rules = compileProxyRules(config, diags);
+  compileAllStatsAccess(rules, diags);
   checkLogAndTcpConfig(config, diags);
   return { config, diags, ok: diags.alerts === 0, rules };
 }

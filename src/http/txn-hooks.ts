@@ -39,6 +39,8 @@ export interface LocalReply {
   headers: string[];
   body: Buffer;
   close?: boolean;
+  /** Termination state for the log when not "LR--" (a denied stats request: "PR--"). */
+  termination?: string;
 }
 
 export type ResponseVerdict = { kind: 'forward' } | { kind: 'reply'; bytes: Buffer; status: number; termination: string };

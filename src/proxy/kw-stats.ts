@@ -3,6 +3,7 @@ import { parseTime } from '../core/time.js';
 import { addKeywords, families } from '../config/keywords.js';
 import { proxyKeyword } from '../config/proxy-keyword.js';
 import { conditionAt } from './kw-basic.js';
+import { parseStatsRule } from '../stats/access.js';
 
 addKeywords('stats', [
   proxyKeyword('stats enable', {
@@ -82,9 +83,18 @@ addKeywords('stats', [
   }),
   proxyKeyword('stats http-request', {
     parse(ctx, proxy) {
-      const action = ctx.args[2];
-      if (!action || !['allow', 'deny', 'auth'].includes(action)) return ctx.alert(`'stats http-request' expects 'allow', 'deny' or 'auth' (got '${action ?? ''}').`);
-      proxy.stats.httpRequest.push({ args: ctx.args.slice(2), where: ctx.where });
+      const words = ctx.args.slice(2);
+      const r = parseStatsRule(words);
+      if ('error' in r) {
+        const side = proxy.kind === 'listen' ? 'proxy' : proxy.kind;
+        return ctx.alert(r.inRule ? `error detected in ${side} '${proxy.name}' while parsing '${r.inRule}' rule : ${r.error}` : r.error);
+      }
+      const rules = proxy.stats.httpRequest;
+      const last = rules[rules.length - 1];
+      if (last && !last.args.some((w) => w === 'if' || w === 'unless')) {
+        ctx.warning(`previous 'stats' action has no condition attached, further entries are NOOP.`);
+      }
+      rules.push({ args: words, where: ctx.where });
       proxy.stats.enabled = true;
     },
   }),

@@ -92,9 +92,11 @@ export class FrontendRuntime {
           if (socket.destroyed) return this.released(bind);
           this.sockets.add(socket);
           this.counters.openSession();
+          listener.counters?.openSession();
           this.engine(this, socket, listener, () => {
             this.sockets.delete(socket);
             this.counters.closeSession();
+            listener.counters?.closeSession();
             this.released(bind);
           });
         }),
@@ -113,9 +115,13 @@ export class FrontendRuntime {
     return (server) => proxyHeaderFor(server, client, listener);
   }
 
-  /** Counts a finished TCP session or HTTP transaction. */
-  record(e: SessionEnd): void {
+  /** Counts a finished TCP session (and on its listener with `option socket-stats`). */
+  record(e: SessionEnd, listener?: Listener): void {
     this.counters.bytesIn += e.bytesIn;
     this.counters.bytesOut += e.bytesOut;
+    if (listener?.counters) {
+      listener.counters.bytesIn += e.bytesIn;
+      listener.counters.bytesOut += e.bytesOut;
+    }
   }
 }

@@ -12,6 +12,7 @@ import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import { unlinkSync, statSync } from 'node:fs';
 import { getSystemErrorName } from 'node:util';
 import type { Address, Bind, Proxy } from '../config/model.js';
+import { FeCounters } from '../stats/counters.js';
 
 export interface Listener {
   bind: Bind;
@@ -25,6 +26,8 @@ export interface Listener {
   address?: Address;
   /** True while paused (SIGTTOU, `disable frontend`): the accepting handle is closed. */
   paused?: boolean;
+  /** Counters of this listener alone (`option socket-stats`), beside its frontend's. */
+  counters?: FeCounters;
 }
 
 /** Where listening handles come from when this process does not bind them itself (a worker). */
@@ -165,6 +168,7 @@ export async function openListeners(
           // pauseOnConnect lets the frontend decide when to read (maxconn, accept-proxy).
           const server = createServer({ pauseOnConnect: true, noDelay: true, allowHalfOpen: true });
           const listener: Listener = { bind, proxy, label, server, port, address: a };
+          if (proxy.options['socket-stats'] === true) listener.counters = new FeCounters();
           try {
             await listenOne(server, a, port, proxy.backlog, v6only(bind));
             const addr = server.address();

@@ -10,6 +10,7 @@ import { hasBackend, hasFrontend } from '../config/model.js';
 import { modeOf } from '../config/finalize.js';
 import type { CheckScheduler } from '../checks/index.js';
 import { processInfo } from '../stats/info.js';
+import { listenerStats } from '../stats/listener-stats.js';
 import type {
   BackendStats, CheckState, CheckStatus, FrontendStats, ProcessInfo, ProxyStats, ServerRunState, ServerStats, StatsSnapshot,
 } from '../stats/model.js';
@@ -177,6 +178,8 @@ export function buildSnapshot(rt: Runtime, now = Date.now()): StatsSnapshot {
     const px: ProxyStats = { name: p.name, iid, mode };
     if (p.description) px.desc = p.description;
     if (fe) px.frontend = frontendStats(fe);
+    const listeners = fe ? listenerStats(rt.listeners, p) : undefined;
+    if (listeners) px.listeners = listeners;
     if (be) {
       px.backend = backendStats(rt, be);
       px.servers = be.servers.map((s) => {

@@ -1,40 +1,92 @@
 /**
- * Connects the stats page and the Prometheus exporter to the HTTP engine's hook points:
- * which URIs the stats page answers, the page itself (with `stats admin if COND` evaluated
- * per request), and `http-request use-service prometheus-exporter`.
+ * Connects the stats module to the HTTP engine's hook points: which URIs the stats page answers,
+ * the page itself behind its access rules (`stats http-request`, `stats auth`, `stats admin if
+ * COND`, evaluated per request), `http-request use-service prometheus-exporter`, and the
+ * counters the engine leaves to the stats module (denials, intercepted requests, transactions
+ * without a request, listener figures: see stats/accounting.ts).
  */
 import { Diagnostics } from '../core/diag.js';
 import type { Proxy } from '../config/model.js';
-import { compileCondition, evalCondition, type Condition } from '../sample/condition.js';
+import { evalCondition } from '../sample/condition.js';
 import { txnEval, type CompiledRules, type EvalEnv } from '../rules/index.js';
-import { serveStats, servePrometheus, statsRequestMatches } from '../stats/service.js';
-import type { HttpHooks } from '../http/txn-hooks.js';
+import { NO_ERROR_PAGES } from '../rules/errors.js';
+import { compileAllStatsAccess, statsVerdict } from '../stats/access.js';
+import { countRequestVerdict, countResponseVerdict, countTransactionEnd } from '../stats/accounting.js';
+import { DEFAULT_STATS_REALM, serveStats, servePrometheus, statsRequestMatches, unauthorized } from '../stats/service.js';
+import { staticBackend, type HttpHooks, type LocalReply } from '../http/txn-hooks.js';
+import type { HttpTxn } from '../http/txn.js';
 import type { Runtime } from './runtime.js';
 
 export function attachStatsHooks(rt: Runtime, hooks: HttpHooks, compiled: CompiledRules, env: EvalEnv, diags = new Diagnostics()): void {
-  const admin = new Map<Proxy, Condition>();
-  for (const [p, cp] of compiled.byProxy) {
-    const line = p.stats.admin;
-    if (!line) continue;
-    const c = compileCondition(line.args, { acls: cp.acls, usage: 'http-req', file: line.where.file, line: line.where.line, diags, rule: 'stats admin' });
-    if (c) admin.set(p, c);
-  }
+  const access = compileAllStatsAccess(compiled, diags);
+  const sampleOf = (txn: HttpTxn) => () => txnEval(txn, env).sample;
+
+  /** A reply the proxy gives in the name of the stats page: its error page for `status`. */
+  const errorReply = (proxy: Proxy, status: number): LocalReply => {
+    const pages = compiled.byProxy.get(proxy)?.errors ?? NO_ERROR_PAGES;
+    return pages.reply(status);
+  };
+
   hooks.statsMatches = statsRequestMatches;
   hooks.stats = (txn, proxy, body) => {
     const head = txn.req!.head;
-    const cond = admin.get(proxy);
-    return serveStats(rt, proxy, {
-      method: head.method,
-      uri: head.uri,
-      headers: head.headers,
-      body,
-      src: txn.session.conn.src,
-      secure: txn.session.conn.ssl !== undefined,
-      admin: cond ? evalCondition(cond, txnEval(txn, env).sample) : false,
-    });
+    const a = access.get(proxy);
+    const fe = txn.session.fe;
+    const li = txn.session.listener.counters;
+    // A stats page of the backend counts as that backend's traffic; the frontend's is intercepted.
+    const be = proxy === fe.config ? undefined : rt.backends.get(proxy.name);
+    const verdict = statsVerdict(a, sampleOf(txn));
+    let reply: LocalReply;
+    if (verdict.kind === 'deny') {
+      fe.counters.deniedReq++;
+      if (li) li.deniedReq++;
+      if (be) be.counters.deniedReq++;
+      reply = { ...errorReply(proxy, verdict.status), termination: 'PR--' };
+    } else {
+      if (!be) fe.counters.intercepted++;
+      reply = verdict.kind === 'auth'
+        ? unauthorized(verdict.realm ?? DEFAULT_STATS_REALM)
+        : serveStats(rt, proxy, {
+            method: head.method,
+            uri: head.uri,
+            headers: head.headers,
+            body,
+            src: txn.session.conn.src,
+            secure: txn.session.conn.ssl !== undefined,
+            admin: a?.admin ? evalCondition(a.admin, sampleOf(txn)()) : false,
+          });
+    }
+    if (be) {
+      be.counters.cumSess++;
+      be.counters.cumReq++;
+      be.counters.countResponse(reply.status);
+    }
+    return reply;
   };
   hooks.service = (txn, name) => {
     if (name !== 'prometheus-exporter') throw new Error(`unknown service '${name}'`);
+    if (!txn.backend) txn.session.fe.counters.intercepted++;
     return servePrometheus(rt, { uri: txn.req!.head.uri });
+  };
+
+  // Counting around the rules and at the end of each transaction.
+  const request = hooks.request;
+  hooks.request = (txn) => {
+    const v = request ? request(txn) : { kind: 'forward' as const, backend: staticBackend(txn) };
+    countRequestVerdict(txn, v);
+    return v;
+  };
+  const response = hooks.response;
+  if (response) {
+    hooks.response = (txn) => {
+      const v = response(txn);
+      countResponseVerdict(txn, v);
+      return v;
+    };
+  }
+  const log = hooks.log;
+  hooks.log = (txn) => {
+    countTransactionEnd(txn);
+    log?.(txn);
   };
 }

@@ -49,12 +49,12 @@ function header(headers: readonly string[], name: string): string | undefined {
   return undefined;
 }
 
-const reply = (status: number, reason: string, headers: string[], body: string | Buffer): LocalReply => ({
-  status,
-  reason,
-  headers,
-  body: typeof body === 'string' ? Buffer.from(body) : body,
-});
+/** A complete reply: framed by content-length (first when the caller put it there, else last). */
+const reply = (status: number, reason: string, headers: string[], body: string | Buffer): LocalReply => {
+  const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+  const framed = headers.includes('content-length') ? headers : [...headers, 'content-length', String(bytes.length)];
+  return { status, reason, headers: framed, body: bytes };
+};
 
 const UNAUTHORIZED_BODY =
   '<html><body><h1>401 Unauthorized</h1>\nYou need a valid user and password to access this content.\n</body></html>\n';
@@ -75,6 +75,7 @@ export function statsAuthorized(p: Proxy, headers: readonly string[]): boolean {
 
 export function unauthorized(realm: string): LocalReply {
   return reply(401, 'Unauthorized', [
+    'content-length', String(UNAUTHORIZED_BODY.length),
     'cache-control', 'no-cache',
     'content-type', 'text/html',
     'www-authenticate', `Basic realm="${realm}"`,

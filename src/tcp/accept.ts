@@ -148,6 +148,7 @@ class Connection {
       const r = runTcpRules(c.connection, 0, this.st, true);
       if (r.kind === 'done' && r.outcome !== 'accept') {
         this.fe.counters.deniedConn++;
+        if (this.listener.counters) this.listener.counters.deniedConn++;
         return this.drop(r.outcome === 'silent-drop');
       }
       this.applyAddresses();
@@ -188,6 +189,7 @@ class Connection {
       this.state?.stick?.end(Date.now());
       logSystemOf(this.rt)?.forProxy(this.fe.config)?.logConnError(this.fe, s, this.listener, this.info.acceptedAt, message);
       this.fe.counters.failedReq++;
+      if (this.listener.counters) this.listener.counters.failedReq++;
       s.destroy();
       this.done();
     };
@@ -222,6 +224,7 @@ class Connection {
       terminateTls(raw, tls, this.fe.timeouts.httpRequest || this.fe.timeouts.client, (sock, info) => {
         if (!sock || !info) {
           this.fe.counters.failedReq++;
+          if (this.listener.counters) this.listener.counters.failedReq++;
           return this.done();
         }
         // Fetches and logs keep seeing the client the PROXY header (or the socket) named.
@@ -240,6 +243,7 @@ class Connection {
       const r = runTcpRules(c.session, 0, this.st, true);
       if (r.kind === 'done' && r.outcome !== 'accept') {
         this.fe.counters.deniedSess++;
+        if (this.listener.counters) this.listener.counters.deniedSess++;
         return this.drop(r.outcome === 'silent-drop');
       }
       this.applyAddresses();
@@ -278,6 +282,7 @@ class Connection {
       this.applyAddresses();
       if (r.outcome === 'accept') return this.engine(undefined);
       this.fe.counters.deniedReq++;
+      if (this.listener.counters) this.listener.counters.deniedReq++;
       if (r.outcome === 'silent-drop') return this.drop(true);
       this.engine('PR');
     };
@@ -333,7 +338,7 @@ class Connection {
         ...(termination ? { termination } : {}),
       },
       (e, info) => {
-        fe.record(e);
+        fe.record(e, listener);
         if (st?.stick) {
           const now = Date.now();
           st.stick.transactionEnd(e.bytesIn, e.bytesOut, now);
