@@ -12,7 +12,8 @@
 //   BENCH_WARMUP        warm-up wrk duration before each measurement (default 2, 0 = none)
 //   BENCH_CONNS         wrk connections (default 50)
 //   BENCH_THREADS       wrk threads (default 1)
-//   BENCH_ONLY          comma list of scenarios: keepalive,close,large,tcp,workers2 (default all)
+//   BENCH_ONLY          comma list of scenarios: keepalive,close,large,tcp,workers2,https,handshake
+//                       (default all)
 //   BENCH_LARGE_ORIGIN  auto | node | haproxy (default auto: quick probe, keep the faster)
 //   BENCH_PORTICO_CMD   command that runs portico, config path appended
 //                       (default: "<node> dist/cli.js -db -f"); e.g. "haproxy -db -f" to test the harness
@@ -28,6 +29,7 @@ import {
   start, stop, stopAll, installCleanupHandlers, freePort, httpGet, waitHttpReady, probeCommand, tail,
 } from './lib/proc.mjs';
 import { runWrk } from './lib/wrk.mjs';
+import { makeBenchCert, runHandshakeClient, treeCpuSeconds } from './lib/tls.mjs';
 import {
   SMALL_BODY, LARGE_BYTES, smallOriginConfig, largeOriginHaproxyConfig, proxyConfig,
 } from './lib/configs.mjs';
@@ -48,7 +50,7 @@ function envNum(name, def, min, max) {
   return v;
 }
 
-const ALL_SCENARIOS = ['keepalive', 'close', 'large', 'tcp', 'workers2'];
+const ALL_SCENARIOS = ['keepalive', 'close', 'large', 'tcp', 'workers2', 'https', 'handshake'];
 const SECONDS = Math.round(envNum('BENCH_SECONDS', 10, 1, 600));
 const WARMUP = Math.round(envNum('BENCH_WARMUP', 2, 0, 60));
 const CONNS = Math.round(envNum('BENCH_CONNS', 50, 1, 10000));
@@ -106,22 +108,22 @@ function writeCfg(name, text) {
 const log = (...a) => console.error('[bench]', ...a);
 
 // ---------------------------------------------------------------- process helpers
-/** Start a haproxy process on a config text; resolves once it answers 200 on `port`. */
-async function startHaproxy(name, cfgText, port) {
+/** Start a haproxy process on a config text; resolves once it answers 200 on `port` (over TLS with `tls`). */
+async function startHaproxy(name, cfgText, port, tls = false) {
   const file = writeCfg(`${name}.cfg`, cfgText);
   const child = start(name, 'haproxy', ['-db', '-f', file]);
-  await waitHttpReady(child, port);
+  await waitHttpReady(child, port, 15000, tls);
   return child;
 }
 
-async function startPortico(name, cfgText, port) {
+async function startPortico(name, cfgText, port, tls = false) {
   const file = writeCfg(`${name}.cfg`, cfgText);
   const [cmd, ...args] = PORTICO_CMD;
   if (!process.env.BENCH_PORTICO_CMD && !fs.existsSync(args[0])) {
     throw new Error(`${args[0]} not found: run 'npm run build' first`);
   }
   const child = start(name, cmd, [...args, file], { cwd: ROOT });
-  await waitHttpReady(child, port);
+  await waitHttpReady(child, port, 15000, tls);
   return child;
 }
 
@@ -132,8 +134,8 @@ async function startNodeServer(name, script, args, port) {
 }
 
 /** Fetch once and check status and body length, so we never benchmark error pages. */
-async function checkResponse(port, expectBytes) {
-  const r = await httpGet(port, '/', 5000);
+async function checkResponse(port, expectBytes, tls = false) {
+  const r = await httpGet(port, '/', 5000, tls);
   if (r.status !== 200 || r.bytes !== expectBytes) {
     throw new Error(`sanity check failed: got HTTP ${r.status} with ${r.bytes} body bytes, expected 200 with ${expectBytes}`);
   }
@@ -142,9 +144,18 @@ async function checkResponse(port, expectBytes) {
 // ---------------------------------------------------------------- measurement
 const HEADERS = { rps: [], cps: ['Connection: close'], mibps: [] };
 
-/** One wrk run; returns the figure plus what wrk reported. kind: rps | cps | mibps */
-async function wrkOnce(port, kind, seconds, threads = THREADS) {
-  const w = await runWrk({ url: `http://127.0.0.1:${port}/`, seconds, threads, conns: CONNS, headers: HEADERS[kind] });
+/**
+ * One load run; returns the figure plus what the load generator reported. kind: rps | cps | mibps
+ * (wrk, over https with `tls`), or hps: new TLS connections with full handshakes (our client;
+ * wrk resumes TLS sessions when it reconnects).
+ */
+async function wrkOnce(port, kind, seconds, threads = THREADS, tls = false) {
+  if (kind === 'hps') {
+    const h = await runHandshakeClient({ port, seconds, conns: CONNS });
+    if (!h.handshakes) throw new Error(`no handshake completed (${h.warnings.join('; ') || 'see client output'})`);
+    return { value: h.perSec, requestsPerSec: h.perSec, requests: h.handshakes, latencyAvgMs: undefined, warnings: h.warnings, command: h.command };
+  }
+  const w = await runWrk({ url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}/`, seconds, threads, conns: CONNS, headers: HEADERS[kind] });
   const value = kind === 'mibps' ? (w.bytesPerSec ?? 0) / 1024 ** 2 : w.requestsPerSec;
   const e = w.socketErrors;
   const warnings = [];
@@ -172,13 +183,15 @@ async function attempt(fn) {
 }
 
 // ---------------------------------------------------------------- scenarios
-const UNITS = { rps: 'req/s', cps: 'conn/s', mibps: 'MiB/s' };
+const UNITS = { rps: 'req/s', cps: 'conn/s', mibps: 'MiB/s', hps: 'conn/s' };
 const TITLES = {
   keepalive: 'HTTP keep-alive, ~100 B responses',
   close: 'HTTP new connection per request (Connection: close)',
   large: 'HTTP keep-alive, 1 MiB responses',
   tcp: 'mode tcp, keep-alive HTTP through it',
   workers2: 'HTTP keep-alive, 2 cores: HAProxy nbthread 2 vs portico master + 2 workers (wrk -t2)',
+  https: 'HTTPS keep-alive (bind ssl crt, RSA 2048), ~100 B responses',
+  handshake: 'new TLS connection per request, full handshakes (RSA 2048), Connection: close',
 };
 
 const notes = [];
@@ -193,14 +206,15 @@ const configs = {};
  * machine hits both alike. Only one target is under load at any time; the
  * figure is the mean of the rounds.
  */
-async function scenario(id, { mode, originPort, kind, expectBytes, baseline = false, threads = 1 }) {
+async function scenario(id, { mode, originPort, kind, expectBytes, baseline = false, threads = 1, crt }) {
   const row = { scenario: id, title: TITLES[id], unit: UNITS[kind], mode };
-  configs[id] = proxyConfig({ mode, port: '<PORT>', originPort: '<ORIGIN_PORT>', threads });
+  const tls = Boolean(crt);
+  configs[id] = proxyConfig({ mode, port: '<PORT>', originPort: '<ORIGIN_PORT>', threads, crt: crt && '<PEM>' });
   // With threads > 1 wrk gets as many threads, so that the load generator is not the limit.
   const wrkThreads = Math.max(THREADS, threads);
   const targets = [
-    { name: 'haproxy', launch: (port) => startHaproxy(`${id}-haproxy`, proxyConfig({ mode, port, originPort, threads }), port) },
-    { name: 'portico', launch: (port) => startPortico(`${id}-portico`, proxyConfig({ mode, port, originPort, threads }), port) },
+    { name: 'haproxy', launch: (port) => startHaproxy(`${id}-haproxy`, proxyConfig({ mode, port, originPort, threads, crt }), port, tls) },
+    { name: 'portico', launch: (port) => startPortico(`${id}-portico`, proxyConfig({ mode, port, originPort, threads, crt }), port, tls) },
   ];
   if (baseline) {
     targets.push({
@@ -217,7 +231,7 @@ async function scenario(id, { mode, originPort, kind, expectBytes, baseline = fa
       const r = await attempt(async () => {
         t.port = await freePort();
         t.child = await t.launch(t.port);
-        await checkResponse(t.port, expectBytes);
+        await checkResponse(t.port, expectBytes, tls);
       });
       if (r?.error) {
         row[t.name] = { error: r.error };
@@ -229,7 +243,7 @@ async function scenario(id, { mode, originPort, kind, expectBytes, baseline = fa
     }
     if (WARMUP > 0) {
       for (const t of live) {
-        const r = await attempt(() => wrkOnce(t.port, kind, WARMUP, wrkThreads));
+        const r = await attempt(() => wrkOnce(t.port, kind, WARMUP, wrkThreads, tls));
         if (r.error) t.error = `warm-up: ${r.error}`;
       }
     }
@@ -239,7 +253,12 @@ async function scenario(id, { mode, originPort, kind, expectBytes, baseline = fa
       for (const t of order) {
         if (t.error) continue;
         await sleep(300);
-        const r = await attempt(() => wrkOnce(t.port, kind, per, wrkThreads));
+        // CPU time of the proxy (process tree) during the round: its cost per request, whatever
+        // share of the cores the load generator and the origin took.
+        const cpu0 = treeCpuSeconds(t.child.pid);
+        const r = await attempt(() => wrkOnce(t.port, kind, per, wrkThreads, tls));
+        const cpu1 = treeCpuSeconds(t.child.pid);
+        if (!r.error && cpu0 !== null && cpu1 !== null) r.cpuSec = cpu1 - cpu0;
         if (r.error) t.error = r.error;
         else if (t.child.exitInfo) t.error = `${t.name} exited during the run: ${tail(t.child.output)}`;
         else t.rounds.push(r);
@@ -253,11 +272,15 @@ async function scenario(id, { mode, originPort, kind, expectBytes, baseline = fa
       }
       const vals = t.rounds.map((r) => r.value);
       const mean = vals.reduce((a, b) => a + b, 0) / vals.length;
+      const requests = t.rounds.reduce((a, r) => a + r.requests, 0);
+      const cpuKnown = t.rounds.every((r) => r.cpuSec !== undefined);
       row[t.name] = {
         value: mean,
+        // Proxy CPU milliseconds per request (or per connection for conn/s rows).
+        cpuMsPerReq: cpuKnown && requests > 0 ? (t.rounds.reduce((a, r) => a + r.cpuSec, 0) * 1000) / requests : null,
         rounds: vals,
         spreadPct: vals.length > 1 ? ((Math.max(...vals) - Math.min(...vals)) / mean) * 100 : 0,
-        requests: t.rounds.reduce((a, r) => a + r.requests, 0),
+        requests,
         latencyAvgMs: t.rounds.reduce((a, r) => a + (r.latencyAvgMs ?? 0), 0) / t.rounds.length,
         warnings: [...new Set(t.rounds.flatMap((r) => r.warnings))],
         command: t.rounds[0].command,
@@ -267,6 +290,7 @@ async function scenario(id, { mode, originPort, kind, expectBytes, baseline = fa
     for (const t of targets) if (t.child) await stop(t.child);
   }
   row.ratio = ratio(row.portico, row.haproxy);
+  row.cpuRatio = row.portico?.cpuMsPerReq && row.haproxy?.cpuMsPerReq ? row.portico.cpuMsPerReq / row.haproxy.cpuMsPerReq : null;
   if (baseline) row.ratioVsHttpProxy3 = ratio(row.portico, row.httpProxy3);
   await sleep(500);
   return row;
@@ -336,14 +360,14 @@ function cell(r) {
 }
 
 function renderTable(rows) {
-  const head = ['scenario', 'unit', 'HAProxy', 'portico', 'portico/HAProxy', 'http-proxy-3', 'portico/http-proxy-3', 'round spread'];
+  const head = ['scenario', 'unit', 'HAProxy', 'portico', 'portico/HAProxy', 'http-proxy-3', 'portico/http-proxy-3', 'round spread', 'CPU/req portico/HAProxy'];
   const spread = (r) => {
     const v = [r.haproxy, r.portico, r.httpProxy3].filter((x) => x && !x.error && x.rounds?.length > 1).map((x) => x.spreadPct);
     return v.length ? `${Math.round(Math.max(...v))}%` : '-';
   };
   const body = rows.map((r) => [
     r.scenario, r.unit, cell(r.haproxy), cell(r.portico), fmtRatio(r.ratio),
-    r.httpProxy3 ? cell(r.httpProxy3) : '', r.httpProxy3 ? fmtRatio(r.ratioVsHttpProxy3) : '', spread(r),
+    r.httpProxy3 ? cell(r.httpProxy3) : '', r.httpProxy3 ? fmtRatio(r.ratioVsHttpProxy3) : '', spread(r), fmtRatio(r.cpuRatio),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cols) => cols.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
@@ -397,12 +421,18 @@ async function main() {
     });
     if (r?.error) {
       notes.push(`small origin failed: ${r.error}`);
-      for (const s of SCENARIOS.filter((s) => s !== 'large')) rows.push({ scenario: s, title: TITLES[s], unit: s === 'close' ? 'conn/s' : 'req/s', haproxy: { error: 'origin failed' }, portico: { error: 'origin failed' } });
+      for (const s of SCENARIOS.filter((s) => s !== 'large')) rows.push({ scenario: s, title: TITLES[s], unit: s === 'close' || s === 'handshake' ? 'conn/s' : 'req/s', haproxy: { error: 'origin failed' }, portico: { error: 'origin failed' } });
       small = null;
     }
   }
 
   const smallBytes = Buffer.byteLength(SMALL_BODY);
+  // The TLS rows serve one certificate, the same file for both proxies.
+  let crt = null;
+  if (SCENARIOS.some((s) => s === 'https' || s === 'handshake')) {
+    const r = await attempt(async () => { crt = makeBenchCert(TMP); });
+    if (r?.error) notes.push(`TLS rows skipped: could not make a certificate with openssl: ${r.error}`);
+  }
   for (const id of SCENARIOS) {
     if (id === 'large') {
       let origin;
@@ -421,6 +451,11 @@ async function main() {
     if (id === 'close') rows.push(await scenario(id, { mode: 'http', originPort: small.port, kind: 'cps', expectBytes: smallBytes }));
     if (id === 'tcp') rows.push(await scenario(id, { mode: 'tcp', originPort: small.port, kind: 'rps', expectBytes: smallBytes }));
     if (id === 'workers2') rows.push(await scenario(id, { mode: 'http', originPort: small.port, kind: 'rps', expectBytes: smallBytes, threads: 2 }));
+    if (id === 'https' || id === 'handshake') {
+      const kind = id === 'https' ? 'rps' : 'hps';
+      if (!crt) rows.push({ scenario: id, title: TITLES[id], unit: UNITS[kind], haproxy: { error: 'no certificate' }, portico: { error: 'no certificate' }, ratio: null });
+      else rows.push(await scenario(id, { mode: 'http', originPort: small.port, kind, expectBytes: smallBytes, crt }));
+    }
   }
   if (small) await stop(small.child);
   await stopAll();
@@ -443,6 +478,8 @@ async function main() {
   console.log(header);
   console.log(text);
   console.log('\n"!" = socket errors or non-2xx responses (details below). round spread = largest (max-min)/mean over the rounds of one target: a noise gauge.');
+  console.log('CPU/req = CPU time of the proxy process(es) per request (per connection for conn/s), portico/HAProxy: what each side spent, whatever share of the cores the load generator took.');
+  if (rows.some((r) => r.scenario === 'handshake')) console.log('handshake: a Node client (bench/servers/handshake-client.mjs) opens a new TLS connection per request, full handshakes (wrk would resume sessions); it shares the cores too.');
   if (probs.length) console.log('\n' + probs.map((p) => '  - ' + p).join('\n'));
   if (notes.length) console.log('\n' + notes.map((n) => '  note: ' + n).join('\n'));
   console.log(`\ntotal ${elapsed.toFixed(0)} s`);

@@ -46,8 +46,9 @@ frontend origin_large
 /**
  * The proxy config shared by HAProxy and portico. mode: 'http' | 'tcp'. threads > 1 adds
  * `master-worker` and `nbthread N` (HAProxy: N threads; portico: a master and N worker processes).
+ * crt: a PEM file; the bind then terminates TLS (`ssl crt FILE`).
  */
-export function proxyConfig({ mode, port, originPort, threads = 1 }) {
+export function proxyConfig({ mode, port, originPort, threads = 1, crt }) {
   const httpOnly = mode === 'http' ? '    option http-keep-alive\n    timeout http-keep-alive 30s\n' : '';
   const mw = threads > 1 ? '    master-worker\n' : '';
   return `global
@@ -61,7 +62,7 @@ ${httpOnly}    timeout connect 5s
     timeout server 30s
 
 frontend fe_bench
-    bind 127.0.0.1:${port}
+    bind 127.0.0.1:${port}${crt ? ` ssl crt ${crt}` : ''}
     default_backend be_origin
 
 backend be_origin

@@ -3,6 +3,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import net from 'node:net';
 import http from 'node:http';
+import https from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const children = new Set();
@@ -96,10 +97,14 @@ export function freePort() {
   });
 }
 
-/** One GET with its own (non-keep-alive) connection; resolves {status, bytes} or rejects. */
-export function httpGet(port, path = '/', timeoutMs = 2000) {
+/**
+ * One GET with its own (non-keep-alive) connection, over TLS with `tls` (the certificate is not
+ * verified: it is the benchmark's own); resolves {status, bytes} or rejects.
+ */
+export function httpGet(port, path = '/', timeoutMs = 2000, tls = false) {
   return new Promise((resolve, reject) => {
-    const req = http.get({ host: '127.0.0.1', port, path, agent: false, timeout: timeoutMs }, (res) => {
+    const opts = { host: '127.0.0.1', port, path, agent: false, timeout: timeoutMs, ...(tls ? { rejectUnauthorized: false } : {}) };
+    const req = (tls ? https : http).get(opts, (res) => {
       let bytes = 0;
       res.on('data', (d) => { bytes += d.length; });
       res.on('end', () => resolve({ status: res.statusCode, bytes }));
@@ -111,10 +116,10 @@ export function httpGet(port, path = '/', timeoutMs = 2000) {
 }
 
 /**
- * Poll until GET http://127.0.0.1:port/ answers 200 (bounded by timeoutMs).
+ * Poll until GET http(s)://127.0.0.1:port/ answers 200 (bounded by timeoutMs).
  * Fails early if the child exits. Returns the last response.
  */
-export async function waitHttpReady(child, port, timeoutMs = 15000) {
+export async function waitHttpReady(child, port, timeoutMs = 15000, tls = false) {
   const deadline = Date.now() + timeoutMs;
   let lastErr = 'no attempt';
   while (Date.now() < deadline) {
@@ -122,7 +127,7 @@ export async function waitHttpReady(child, port, timeoutMs = 15000) {
       throw new Error(`${child.benchName} exited before answering (${fmtExit(child.exitInfo)}): ${tail(child.output)}`);
     }
     try {
-      const r = await httpGet(port, '/', 1000);
+      const r = await httpGet(port, '/', 1000, tls);
       if (r.status === 200) return r;
       lastErr = `HTTP ${r.status}`;
     } catch (e) {
