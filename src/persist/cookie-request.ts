@@ -7,7 +7,7 @@
 import type { CookieConfig } from '../config/model.js';
 import type { HeaderList } from '../http/message.js';
 import { decodeCookieDate } from './cookie-date.js';
-import { isSpHt, type CookieServer, type CookieTxn } from './cookie-types.js';
+import { CookieTxn, isSpHt, type CookieServer } from './cookie-types.js';
 
 export interface RequestCookieOpts {
   /** `option persist`: a cookie naming a DOWN server still sends the request there. */
@@ -75,6 +75,18 @@ export function deleteHeaderValue(h: string, from: number, next: number): { h: s
 }
 
 /**
+ * Header lists of requests whose server a stick match chose. HAProxy runs the stick rules after the
+ * cookie step, so such a request's cookie (one that designates no usable server, else the stick
+ * rule would not have matched) is reported I, D, E or O, not U as after a use-server rule. The
+ * stick hook marks the request this way because the engine only tells "assigned or not".
+ */
+const stickChosen = new WeakSet<HeaderList>();
+
+export function markChosenByStick(headers: HeaderList): void {
+  stickChosen.add(headers);
+}
+
+/**
  * Processes the Cookie headers of a request for the backend's `cookie` settings. Fills `txn`
  * (status, server, direct, dates) and edits `headers` in place. `txn.reset(true)` must have run.
  */
@@ -85,6 +97,9 @@ export function processRequestCookies(
   opts: RequestCookieOpts,
   txn: CookieTxn,
 ): void {
+  // A use-server rule or a stick match assigns with SF_DIRECT too: no cookie is inserted for it,
+  // with or without a Cookie header.
+  if (opts.assigned) txn.direct = true;
   // Fast path: no Cookie header at all.
   let i = headers.indexOf('cookie');
   while (i >= 0 && (i & 1) === 1) i = headers.indexOf('cookie', i + 1);
@@ -92,10 +107,9 @@ export function processRequestCookies(
   const maxidle = cfg.maxidle ? Math.floor(cfg.maxidle / 1000) : 0;
   const maxlife = cfg.maxlife ? Math.floor(cfg.maxlife / 1000) : 0;
   const removeOurs = cfg.mode === 'insert' && cfg.indirect;
-  let assigned = opts.assigned;
+  // A stick match came after the cookie step in HAProxy: the cookie keeps its own status.
+  let assigned = opts.assigned && !stickChosen.has(headers);
   let byCookie = false;
-  // A use-server rule assigns with SF_DIRECT too: no cookie is inserted for it.
-  if (assigned) txn.direct = true;
 
   for (; i < headers.length; i += 2) {
     if (headers[i] !== 'cookie') continue;
@@ -242,4 +256,16 @@ export function processRequestCookies(
       }
     }
   }
+}
+
+/**
+ * Whether the request's persistence cookie designates a server that takes it (HAProxy sets
+ * SF_ASSIGNED then). Runs the request half on a copy, so `headers` stay as they are; stick rules
+ * use it because HAProxy processes cookies before them: a valid cookie beats `stick match`.
+ */
+export function cookieDesignatesServer(cfg: CookieConfig, headers: HeaderList, servers: readonly CookieServer[], opts: RequestCookieOpts): boolean {
+  const scratch = new CookieTxn();
+  scratch.reset(true);
+  processRequestCookies(cfg, [...headers], servers, opts, scratch);
+  return scratch.server >= 0;
 }

@@ -5,7 +5,7 @@
  * and the two %tsc log chars.
  */
 export { CookieTxn, type CookieServer, type CookieStatus, type SetCookieStatus } from './cookie-types.js';
-export { processRequestCookies, type RequestCookieOpts } from './cookie-request.js';
+export { processRequestCookies, cookieDesignatesServer, markChosenByStick, type RequestCookieOpts } from './cookie-request.js';
 export { processResponseCookies, insertCookieValue, type ResponseCookieOpts } from './cookie-response.js';
 export { isCacheableResponse } from './cacheable.js';
 export { encodeCookieDate, decodeCookieDate, encodeS30, decodeS30 } from './cookie-date.js';
