@@ -22,19 +22,15 @@ interface Transaction {
 
 const transactions = new WeakMap<CertStore, Transaction>();
 
-function storeOf(rt: Runtime): CertStore {
-  return rt.certs;
-}
-
 function showCert(args: string[], rt: Runtime): string {
-  const store = storeOf(rt);
-  const txn = store && transactions.get(store);
+  const store = rt.certs;
+  const txn = transactions.get(store);
   const name = args[3];
   if (!name) {
     let out = '';
     if (txn) out += `# transaction\n*${txn.file}\n`;
     out += '# filename\n';
-    for (const f of store?.files() ?? []) out += `${f}\n`;
+    for (const f of store.files()) out += `${f}\n`;
     return out;
   }
   const notFound = "Can't display the certificate: Not found or the certificate is a bundle!\n";
@@ -42,8 +38,8 @@ function showCert(args: string[], rt: Runtime): string {
     if (!txn || txn.file !== name.slice(1) || txn.certs.length === 0) return notFound;
     return certDetails({ name, status: 'Unused', pem: txn.certs.join('') });
   }
-  const cert = store?.get(name);
-  if (!store || !cert) return notFound;
+  const cert = store.get(name);
+  if (!cert) return notFound;
   return certDetails({ name, status: store.userCount(name) > 0 ? 'Used' : 'Unused', pem: cert.pem });
 }
 
@@ -76,18 +72,17 @@ function setCert(args: string[], rt: Runtime, payload: string | undefined): stri
   const name = args[3];
   if (!name || payload === undefined) return "'set ssl cert expects a filename and a certificate as a payload\n";
   const cantUpdate = `Can't update ${name}!\n`;
-  const store = storeOf(rt);
-  if (!store) return `Can't replace a certificate which is not referenced by the configuration!\n${cantUpdate}`;
+  const store = rt.certs;
   // `<file>.key` replaces the key of <file>; the other companion files are not used by portico.
   let file = name;
   let keyOnly = false;
   if (!store.has(name)) {
-    const ext = /\.[a-z]+$/.exec(name)?.[0] ?? '';
-    const base = name.slice(0, name.length - ext.length);
-    if (ext && store.has(base) && ext === '.key') {
+    const ext = /\.[a-z]+$/.exec(name)?.[0];
+    const base = ext ? name.slice(0, -ext.length) : '';
+    if (ext === '.key' && store.has(base)) {
       file = base;
       keyOnly = true;
-    } else if (ext && store.has(base) && COMPANIONS_UNSUPPORTED.includes(ext)) {
+    } else if (ext && COMPANIONS_UNSUPPORTED.includes(ext) && store.has(base)) {
       return `'${ext}' files are not supported by portico (no OCSP stapling nor SCT).\n${cantUpdate}`;
     } else {
       return `Can't replace a certificate which is not referenced by the configuration!\n${cantUpdate}`;
@@ -130,9 +125,9 @@ function commitCert(args: string[], rt: Runtime): string {
   const name = args[3];
   if (!name) return "'commit ssl cert expects a filename\n";
   const cantCommit = `Can't commit ${name}!\n`;
-  const store = storeOf(rt);
-  const txn = store && transactions.get(store);
-  if (!store || !txn) return `No ongoing transaction! !\n${cantCommit}`;
+  const store = rt.certs;
+  const txn = transactions.get(store);
+  if (!txn) return `No ongoing transaction! !\n${cantCommit}`;
   if (txn.file !== name) return `The ongoing transaction is about '${txn.file}' but you are trying to set '${name}'\n${cantCommit}`;
   if (!txn.key) return `The transaction must contain at least a certificate and a private key!\n${cantCommit}`;
   if (!keyMatches(txn.certs[0]!, txn.key)) {
@@ -149,9 +144,9 @@ function commitCert(args: string[], rt: Runtime): string {
 function abortCert(args: string[], rt: Runtime): string {
   const name = args[3];
   if (!name) return "'abort ssl cert' expects a filename\n";
-  const store = storeOf(rt);
-  const txn = store && transactions.get(store);
-  if (!store || !txn) return 'No ongoing transaction!\n';
+  const store = rt.certs;
+  const txn = transactions.get(store);
+  if (!txn) return 'No ongoing transaction!\n';
   if (txn.file !== name) return `The ongoing transaction is about '${txn.file}' but you are trying to abort a transaction for '${name}'\n`;
   transactions.delete(store);
   return `Transaction aborted for certificate '${txn.file}'!\n`;

@@ -155,6 +155,7 @@ describe('ssl cert commands on a running portico', () => {
     expect(await run(setLine(`${b.pem}.key`, 'not a key'))).toBe(`unable to load private key from file '${b.pem}'.\nCan't load the payload\nCan't update ${b.pem}.key!\n\n`);
     expect(await run(setLine(a.pem, pki.read(d.pem)))).toBe(`The ongoing transaction is about '${b.pem}' but you are trying to set '${a.pem}'\nCan't update ${a.pem}!\n\n`);
     expect(await run(setLine('/nowhere.pem', pki.read(d.pem)))).toBe("Can't replace a certificate which is not referenced by the configuration!\nCan't update /nowhere.pem!\n\n");
+    expect(await run(setLine(`${b.pem}.ocsp`, 'AAAA'))).toBe(`'.ocsp' files are not supported by portico (no OCSP stapling nor SCT).\nCan't update ${b.pem}.ocsp!\n\n`);
     // Still b.test until the (now consistent) transaction is committed.
     expect((await peerOf(tls1, 'b.test')).cn).toBe('b.test');
     expect(await run(`commit ssl cert ${b.pem}`)).toBe(`Committing ${b.pem}.\nSuccess!\n\n`);
