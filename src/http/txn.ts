@@ -55,6 +55,11 @@ export class HttpTxn {
     this.firstByteAt = session.firstByteAt ?? 0;
   }
 
+  /** The request's version as the client spoke it: "HTTP/2.0" for an h2 stream (the engine works on HTTP/1.1). */
+  get clientVersion(): string | undefined {
+    return this.req ? (this.session.conn.clientVersion ?? this.req.head.version) : undefined;
+  }
+
   /** Updates frontend, backend and server counters once the transaction ends. */
   account(): void {
     const fe = this.session.fe;

@@ -173,7 +173,7 @@ export class HttpLogVars {
       case 'rt':
         return ++requestCounter;
       case 'r':
-        return txn.req ? escapeRequestLine(`${txn.req.head.method} ${txn.req.head.uri} ${txn.req.head.version}`) : '<BADREQ>';
+        return txn.req ? escapeRequestLine(`${txn.req.head.method} ${txn.req.head.uri} ${txn.clientVersion}`) : '<BADREQ>';
       case 'ID':
         return txnLogState(txn).uniqueId;
       case 'CC':

@@ -49,7 +49,7 @@ export function txnVariable(txn: HttpTxn, name: string): LfValue {
     case 'HU':
       return req?.uri;
     case 'HV':
-      return req?.version;
+      return txn.clientVersion;
     case 'HP':
     case 'HPO':
     case 'HQ': {
@@ -59,7 +59,7 @@ export function txnVariable(txn: HttpTxn, name: string): LfValue {
       return name === 'HP' ? t.prefix + t.path : t.path;
     }
     case 'r':
-      return req ? `${req.method} ${req.uri} ${req.version}` : '<BADREQ>';
+      return req ? `${req.method} ${req.uri} ${txn.clientVersion}` : '<BADREQ>';
     case 't':
     case 'tr':
       return formatLogDateMs(txn.startedAt);

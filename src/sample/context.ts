@@ -15,6 +15,8 @@ export interface ConnectionInfo {
   /** Local address the client connected to. */
   dst: string;
   dstPort: number;
+  /** "HTTP/2.0" when the client speaks HTTP/2 (the engine works on an HTTP/1.1 translation): req.ver and the log report it. */
+  clientVersion?: string;
   /** TLS on the client side (ssl_fc). */
   ssl?: {
     sni?: string;

@@ -10,6 +10,7 @@ import type { Runtime } from '../runtime/runtime.js';
 import type { FrontendRuntime } from '../runtime/frontend.js';
 import type { Listener } from '../runtime/listeners.js';
 import { startHttpSession } from '../http/session.js';
+import { serveH2, wantsH2 } from '../http/h2/frontend.js';
 import { chooseTcpBackend } from '../runtime/routing.js';
 import { runtimeLookup } from '../rules/context.js';
 import { createSampleContext, Vars, type SampleContext } from '../sample/context.js';
@@ -318,6 +319,7 @@ class Connection {
         return this.done();
       }
       if (this.buffered?.length) socket.unshift(this.buffered);
+      if (wantsH2(listener.bind, this.tls)) return serveH2(rt, fe, socket, listener, this.done, this.tls);
       return startHttpSession(rt, fe, socket, listener, this.done, this.tls);
     }
     const backend = termination ? undefined : chooseTcpBackend(fe, this.compiled, this.state?.sample, this.state?.lf);

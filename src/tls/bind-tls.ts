@@ -132,8 +132,8 @@ export function buildBindTls(bind: Bind, global: Global, baseDir: string, store:
     get defaultContext() {
       return contexts[0]!.context;
     },
-    // HTTP/2 is not served yet: offering h2 would make clients speak it; they fall back to http/1.1.
-    alpn: bind.alpn?.split(',').filter((p) => p !== '' && p !== 'h2'),
+    // `alpn h2,http/1.1`: an h2 client is served by the HTTP/2 layer (src/http/h2), others by HTTP/1.
+    alpn: bind.alpn?.split(',').filter((p) => p !== ''),
     requestCert: verify !== 'none',
     rejectUnauthorized: verify === 'required',
     strictSni,

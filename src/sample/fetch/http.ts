@@ -24,7 +24,7 @@ defineFetch({ name: 'method', args: NO_ARGS, out: 'meth', needs: 'http-txn', fet
 
 const version = (v: string | undefined) => (v === undefined ? undefined : str(v.startsWith('HTTP/') ? v.slice(5) : v));
 for (const name of ['req.ver', 'req_ver']) {
-  defineFetch({ name, args: NO_ARGS, out: 'str', needs: 'http-req', fetch: (_, ctx) => version(ctx.req?.version) });
+  defineFetch({ name, args: NO_ARGS, out: 'str', needs: 'http-req', fetch: (_, ctx) => version(ctx.req && (ctx.conn.clientVersion ?? ctx.req.version)) });
 }
 for (const name of ['res.ver', 'resp_ver']) {
   defineFetch({ name, args: NO_ARGS, out: 'str', needs: 'http-res', fetch: (_, ctx) => version(ctx.res?.version) });

@@ -1,0 +1,249 @@
+/**
+ * HTTP/2 on the client side: a connection whose TLS handshake chose "h2" (ALPN) or that arrives
+ * on a `proto h2` bind is served by node:http2. Each of its streams runs through the HTTP/1
+ * engine on a virtual HTTP/1.1 connection (see virtual-client.ts and stream-bridge.ts), so rules,
+ * ACLs, cookie persistence, stats and logs are the ones HTTP/1.1 requests get.
+ *
+ * The connection counts once against maxconn, from accept to close. With no stream in progress
+ * it is closed (GOAWAY) after `timeout http-request` (before its first stream) or
+ * `timeout http-keep-alive` (after one), each falling back to `timeout client`, as HAProxy's h2
+ * layer does. A client's bad frames end its stream or its connection, never the process.
+ */
+import { createServer, constants, type Http2Server, type ServerHttp2Session, type ServerHttp2Stream } from 'node:http2';
+import type { Socket } from 'node:net';
+import type { Runtime } from '../../runtime/runtime.js';
+import type { FrontendRuntime } from '../../runtime/frontend.js';
+import type { Listener } from '../../runtime/listeners.js';
+import type { Bind } from '../../config/model.js';
+import type { TlsInfo } from '../../tls/terminate.js';
+import { connInfo, setConnInfo, type ConnInfo } from '../../tcp/conninfo.js';
+import type { SessionStick } from '../../runtime/stick.js';
+import { h2RequestToH1 } from './h2-to-h1.js';
+import { StreamBridge } from './stream-bridge.js';
+import { VirtualClient } from './virtual-client.js';
+
+/** HAProxy's tune.h2.max-concurrent-streams default. */
+const DEFAULT_MAX_STREAMS = 100;
+
+/** Whether a connection of this bind speaks HTTP/2: `proto h2`, or "h2" chosen by ALPN. */
+export function wantsH2(bind: Bind, tls: TlsInfo | undefined): boolean {
+  return bind.proto === 'h2' || tls?.alpn === 'h2';
+}
+
+const servers = new WeakMap<Runtime, Http2Server>();
+const live = new WeakMap<Runtime, Set<H2Connection>>();
+
+/** One (never listening) node:http2 server per runtime: it turns sockets into h2 sessions with its settings. */
+function h2ServerFor(rt: Runtime): Http2Server {
+  let s = servers.get(rt);
+  if (s) return s;
+  const tune = rt.config.global.tune;
+  const num = (name: string): number | undefined => (typeof tune[name] === 'number' ? (tune[name] as number) : undefined);
+  s = createServer({
+    settings: {
+      maxConcurrentStreams: num('tune.h2.max-concurrent-streams') ?? DEFAULT_MAX_STREAMS,
+      ...(num('tune.h2.initial-window-size') !== undefined ? { initialWindowSize: num('tune.h2.initial-window-size') } : {}),
+      ...(num('tune.h2.header-table-size') !== undefined ? { headerTableSize: num('tune.h2.header-table-size') } : {}),
+      enablePush: false,
+    },
+  });
+  // Errors belong to each session (handled there); the server object itself never listens.
+  s.on('sessionError', () => {});
+  s.on('unknownProtocol', (sock: Socket) => sock.destroy());
+  servers.set(rt, s);
+  return s;
+}
+
+/** Serves `socket` (paused, TLS already terminated if any) as an HTTP/2 connection. */
+export function serveH2(rt: Runtime, fe: FrontendRuntime, socket: Socket, listener: Listener, done: () => void, tls?: TlsInfo): void {
+  new H2Connection(rt, fe, socket, listener, done, tls).start();
+}
+
+/**
+ * Graceful stop: every HTTP/2 connection of `rt` says GOAWAY, lets its streams finish and
+ * closes. (An idle h2 connection would otherwise never look idle to the HTTP/1 drain.)
+ */
+export function drainH2(rt: Runtime): void {
+  for (const c of live.get(rt) ?? []) c.shutdown();
+}
+
+/** A stick tracker shared by the streams of a connection: only the connection's end releases it. */
+function sharedStick(stick: SessionStick): SessionStick {
+  return new Proxy(stick, {
+    get(target, prop) {
+      if (prop === 'end') return () => {};
+      const v = Reflect.get(target, prop, target) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+}
+
+class H2Connection {
+  private session: ServerHttp2Session | undefined;
+  private readonly idle: VirtualClient[] = [];
+  private readonly info: ConnInfo;
+  /** The connection's own stick tracker (from tcp-request rules), released at its end. */
+  private readonly stick: SessionStick | undefined;
+  private active = 0;
+  private streamsSeen = 0;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private finished = false;
+  private closing = false;
+
+  constructor(
+    private readonly rt: Runtime,
+    private readonly fe: FrontendRuntime,
+    private readonly socket: Socket,
+    private readonly listener: Listener,
+    private readonly done: () => void,
+    private readonly tls: TlsInfo | undefined,
+  ) {
+    let info = connInfo(socket);
+    if (!info) setConnInfo(socket, (info = { acceptedAt: Date.now(), handshakeMs: 0 }));
+    this.info = info;
+    if (info.stick) {
+      this.stick = info.stick;
+      info.stick = sharedStick(info.stick);
+    }
+  }
+
+  start(): void {
+    const sock = this.socket;
+    sock.on('error', () => {});
+    sock.on('close', () => this.finish());
+    let session: ServerHttp2Session | undefined;
+    const server = h2ServerFor(this.rt);
+    // A TLSSocket made without a tls.Server keeps secureConnecting set after its handshake, and
+    // node:http2 would wait for a 'secureConnect' that never comes: the handshake is over here.
+    const tlsSock = sock as Socket & { secureConnecting?: boolean };
+    if (this.tls && tlsSock.secureConnecting) tlsSock.secureConnecting = false;
+    const capture = (s: ServerHttp2Session) => (session = s);
+    server.once('session', capture);
+    try {
+      server.emit('connection', sock);
+    } catch {
+      // node:http2 refused the socket: nothing to serve.
+    }
+    server.removeListener('session', capture);
+    if (!session) {
+      sock.destroy();
+      return this.finish();
+    }
+    this.session = session;
+    let set = live.get(this.rt);
+    if (!set) live.set(this.rt, (set = new Set()));
+    set.add(this);
+    // A bad preface, a protocol error or a flood ends this connection only.
+    session.on('error', () => {});
+    session.on('frameError', () => {});
+    session.on('stream', (stream: ServerHttp2Stream, _headers: unknown, flags: number, raw: string[]) => this.onStream(stream, flags, raw));
+    session.on('close', () => this.finish());
+    session.on('goaway', () => (this.closing = true));
+    // The client's FIN ends the connection (HTTP/2 has no half-closed connection): streams in
+    // progress finish, then it closes. Reading must flow for 'end' to be seen.
+    sock.on('end', () => this.shutdown());
+    this.armIdle();
+    sock.resume();
+  }
+
+  private onStream(stream: ServerHttp2Stream, flags: number, raw: string[]): void {
+    stream.on('error', () => {});
+    if (this.finished || this.closing) {
+      stream.close(constants.NGHTTP2_REFUSED_STREAM);
+      return;
+    }
+    const endStream = (flags & constants.NGHTTP2_FLAG_END_STREAM) !== 0 || stream.endAfterHeaders;
+    const tr = h2RequestToH1(raw, endStream);
+    if (!tr.ok) {
+      // A malformed request is a stream error (RFC 9113 8.1.1), counted as a failed request.
+      this.fe.counters.failedReq++;
+      stream.close(constants.NGHTTP2_PROTOCOL_ERROR);
+      return;
+    }
+    this.streamsSeen++;
+    this.active++;
+    this.clearIdle();
+    const vc = this.takeIdle() ?? this.newVirtualClient();
+    new StreamBridge(this, stream, vc, tr).start();
+  }
+
+  private newVirtualClient(): VirtualClient {
+    return new VirtualClient({
+      rt: this.rt,
+      fe: this.fe,
+      listener: this.listener,
+      client: this.socket,
+      info: this.info,
+      tls: this.tls,
+      gone: (vc) => this.forget(vc),
+    });
+  }
+
+  private takeIdle(): VirtualClient | undefined {
+    while (this.idle.length > 0) {
+      const vc = this.idle.pop()!;
+      if (!vc.dead) return vc;
+    }
+    return undefined;
+  }
+
+  private forget(vc: VirtualClient): void {
+    const i = this.idle.indexOf(vc);
+    if (i >= 0) this.idle.splice(i, 1);
+  }
+
+  /** BridgeOwner: a stream is over. */
+  streamDone(vc: VirtualClient, reusable: boolean): void {
+    this.active--;
+    if (reusable && !vc.dead && !this.finished) this.idle.push(vc);
+    else vc.destroy();
+    if (this.active === 0) {
+      if (this.closing) this.closeSession();
+      else this.armIdle();
+    }
+  }
+
+  private armIdle(): void {
+    this.clearIdle();
+    if (this.finished) return;
+    const t = this.fe.timeouts;
+    const ms = this.streamsSeen === 0 ? t.httpRequest || t.client : t.httpKeepAlive || t.httpRequest || t.client;
+    if (ms > 0) this.idleTimer = setTimeout(() => this.shutdown(), ms);
+  }
+
+  private clearIdle(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+  }
+
+  /** GOAWAY: no new stream; the connection closes once the streams in progress are done. */
+  shutdown(): void {
+    if (this.finished) return;
+    this.closing = true;
+    if (this.active === 0) this.closeSession();
+  }
+
+  private closeSession(): void {
+    const s = this.session;
+    if (!s || s.closed || s.destroyed) return;
+    try {
+      s.close(() => this.socket.destroy());
+    } catch {
+      this.socket.destroy();
+    }
+    // A peer that never reads must not hold the connection: bounded by timeout client.
+    setTimeout(() => this.socket.destroy(), this.fe.timeouts.client || 5000).unref();
+  }
+
+  private finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.clearIdle();
+    live.get(this.rt)?.delete(this);
+    for (const vc of this.idle.splice(0)) vc.destroy();
+    if (this.session && !this.session.destroyed) this.session.destroy();
+    this.socket.destroy();
+    this.stick?.end(Date.now());
+    this.done();
+  }
+}
