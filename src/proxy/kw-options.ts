@@ -54,7 +54,6 @@ const SUPPORT: Record<string, { support: Support; note?: string }> = {
   'independent-streams': { support: 'accepted' },
   'external-check': { support: 'accepted', note: 'external checks are not run' },
   nolinger: { support: 'accepted' },
-  'socket-stats': { support: 'partial' },
   'splice-auto': { support: 'accepted', note: 'Node copies through user space' },
   'splice-request': { support: 'accepted', note: 'Node copies through user space' },
   'splice-response': { support: 'accepted', note: 'Node copies through user space' },

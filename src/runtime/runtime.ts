@@ -23,6 +23,7 @@ import { attachStatsHooks } from './stats-hooks.js';
 import { Diagnostics } from '../core/diag.js';
 import { compileProxyRules, createHttpHooks, newEvalEnv, type CompiledRules } from '../rules/index.js';
 import { StickTables } from './stick.js';
+import { proxyIds } from './proxy-ids.js';
 
 export interface RuntimeOptions {
   /** Called for messages about the running proxies (server state changes, resolution...). */
@@ -53,9 +54,8 @@ export class Runtime {
   ) {
     this.global = new ConnectionLimiter(config.global.maxconn ?? 0);
     this.stick = new StickTables(config);
-    let id = 1;
-    // Proxy ids follow declaration order, as HAProxy numbers them (iid in stats).
-    const ids = new Map(config.proxies.map((p) => [p, p.id ?? id++]));
+    // Proxy ids as HAProxy numbers them (iid in stats, be_id/fe_id).
+    const ids = proxyIds(config);
     for (const p of config.proxies) {
       if (hasBackend(p) && p.kind !== 'defaults') this.backends.set(p.name, new BackendRuntime(p, ids.get(p)!));
     }
