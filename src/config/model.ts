@@ -91,6 +91,8 @@ export interface ServerOptions {
   verify?: string;
   sni?: string;
   alpn?: string;
+  /** `proto h2|h1|fcgi|none`: the protocol spoken to the server (h2: HTTP/2, see src/http/h2). */
+  proto?: string;
   initAddr?: string[];
   resolvers?: string;
   redir?: string;

@@ -76,6 +76,8 @@ addKeywords('listener', [
             bind.alpn = v;
             break;
           case 'proto':
+            // The multiplexers HAProxy 2.6 offers on a bind line.
+            if (!['h1', 'h2', 'none'].includes(v)) return ctx.alert(`'bind ${spec}' : 'proto' :  unknown MUX protocol '${v}'.`);
             bind.proto = v;
             break;
           default:

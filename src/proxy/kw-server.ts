@@ -63,6 +63,15 @@ const OPTIONS: Record<string, ServerOption> = {
   },
   sni: { values: 1, apply: (o, v) => ((o.sni = v), undefined) },
   alpn: { values: 1, apply: (o, v) => ((o.alpn = v), undefined) },
+  proto: {
+    values: 1,
+    apply(o, v) {
+      // The multiplexers HAProxy 2.6 offers on a server line.
+      if (!['h1', 'h2', 'fcgi', 'none'].includes(v)) return `'proto' :  unknown MUX protocol '${v}'.`;
+      o.proto = v;
+      return undefined;
+    },
+  },
   'init-addr': {
     values: 1,
     apply(o, v) {
@@ -86,7 +95,7 @@ const OPTIONS: Record<string, ServerOption> = {
 
 /** Options accepted and stored verbatim: TLS and tuning details used by later modules or without effect. */
 for (const name of [
-  'ca-file', 'ciphers', 'ciphersuites', 'crl-file', 'crt', 'ssl-max-ver', 'ssl-min-ver', 'verifyhost', 'proto', 'npn', 'check-proto',
+  'ca-file', 'ciphers', 'ciphersuites', 'crl-file', 'crt', 'ssl-max-ver', 'ssl-min-ver', 'verifyhost', 'npn', 'check-proto',
   'max-reuse', 'pool-low-conn', 'pool-max-conn', 'pool-purge-delay', 'resolve-opts', 'resolve-prefer', 'resolve-net',
   'namespace', 'source', 'socks4', 'tcp-ut', 'log-proto', 'ws', 'proxy-v2-options', 'shard',
 ]) OPTIONS[name] ??= stored(1);

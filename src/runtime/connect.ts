@@ -6,6 +6,7 @@
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, checkServerIdentity } from 'node:tls';
 import type { LbRequest } from '../lb/index.js';
+import { h2ServerSocket } from '../http/h2/server-socket.js';
 import { observeConnect } from '../checks/observe.js';
 import type { BackendRuntime, AssignFailure } from './backend.js';
 import type { ServerRuntime } from './server.js';
@@ -53,6 +54,13 @@ function tune(socket: Socket): void {
  * event that says it is usable is 'secureConnect' instead of 'connect'.
  */
 export function openServerSocket(server: ServerRuntime, frontendPort: number): { socket: Socket; ready: 'connect' | 'secureConnect' } {
+  const opened = openRawServerSocket(server, frontendPort);
+  // `proto h2`: the engine speaks HTTP/1.1 to a virtual socket that speaks HTTP/2 to the server.
+  if (server.config.proto === 'h2') return { socket: h2ServerSocket(opened.socket, opened.ready, opened.ready === 'secureConnect'), ready: 'connect' };
+  return opened;
+}
+
+function openRawServerSocket(server: ServerRuntime, frontendPort: number): { socket: Socket; ready: 'connect' | 'secureConnect' } {
   const t = server.target;
   const c = server.config;
   if (c.ssl && t.kind === 'inet') {

@@ -25,9 +25,9 @@ import { VirtualClient } from './virtual-client.js';
 /** HAProxy's tune.h2.max-concurrent-streams default. */
 const DEFAULT_MAX_STREAMS = 100;
 
-/** Whether a connection of this bind speaks HTTP/2: `proto h2`, or "h2" chosen by ALPN. */
+/** Whether a connection of this bind speaks HTTP/2: `proto h2`, or "h2" chosen by ALPN (unless `proto` forces another). */
 export function wantsH2(bind: Bind, tls: TlsInfo | undefined): boolean {
-  return bind.proto === 'h2' || tls?.alpn === 'h2';
+  return bind.proto === 'h2' || (bind.proto === undefined && tls?.alpn === 'h2');
 }
 
 const servers = new WeakMap<Runtime, Http2Server>();
