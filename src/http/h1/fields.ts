@@ -4,7 +4,7 @@
  * precede LF), unfolds obs-fold, accepts bare LF, lower-cases names, and records what the framing
  * code needs (Content-Length, Transfer-Encoding, Host, Connection, Upgrade, Expect).
  */
-import { COLON, CR, HT, LF, SP, TOKEN, equalsLower } from './chars.js';
+import { COLON, CR, HT, LF, SP, TOKEN, asciiLower, equalsLower, sameAsciiCaseless } from './chars.js';
 import { HTX_BLOCK, MAX_HEADER_NAME } from './limits.js';
 import { headerName } from './names.js';
 
@@ -29,8 +29,11 @@ const TWO_64_MINUS_1 = '18446744073709551615';
 /** Everything one scan learns; a fresh object per message keeps the shape monomorphic. */
 export class FieldScan {
   headers: string[] = [];
-  /** header lines seen, including merged duplicates (HAProxy counts them against maxhdr) */
-  lines = 0;
+  /**
+   * headers kept so far; merged duplicates (same Host, same Content-Length) are not kept and,
+   * as in HAProxy, do not count against tune.http.maxhdr
+   */
+  kept = 0;
   /** running HTX size of the kept headers */
   htx = 0;
   errStatus = 0;
@@ -55,6 +58,8 @@ export class FieldScan {
     readonly badStatus: number,
     /** interpret Content-Length & co (false for trailers) */
     readonly special: boolean,
+    /** option accept-invalid-http-request/-response: any byte but LF (and ':') in a header name */
+    readonly acceptInvalid = false,
   ) {}
 
   fail(status: number, msg: string, pos: number): number {
@@ -69,23 +74,30 @@ export class FieldScan {
  * Scans header lines of `str` (the head decoded as latin1, one char per byte) from `pos` up to
  * and including the empty line that ends them. Returns the position after that empty line,
  * SCAN_MORE when the text ends first, or SCAN_ERROR (details in `s`, errPos relative to `base`).
- * At most `maxLines` header lines are accepted.
+ *
+ * At most `maxHeaders` headers are kept. As HAProxy counts them: a header counts once it is
+ * complete (the first byte of the next line is in), the one after `maxHeaders + 1` is refused at
+ * once, and the end of the block needs a free slot of its own.
  */
-export function scanFields(s: FieldScan, str: string, pos: number, end: number, maxLines: number, base: number): number {
+export function scanFields(s: FieldScan, str: string, pos: number, end: number, maxHeaders: number, base: number): number {
   const headers = s.headers;
   // Position of the next CR at or after pos (end when none): finds lone CRs in O(n) overall.
   let nextCr = -1;
   for (;;) {
     if (pos >= end) return SCAN_MORE;
     let c = str.charCodeAt(pos);
-    if (c === LF) return pos + 1;
-    if (c === CR) {
-      if (pos + 1 >= end) return SCAN_MORE;
-      if (str.charCodeAt(pos + 1) === LF) return pos + 2;
-      return s.fail(s.badStatus, 'lone CR in header block', pos + 1 - base);
+    if (c === LF || c === CR) {
+      if (c === CR) {
+        if (pos + 1 >= end) return SCAN_MORE;
+        if (str.charCodeAt(pos + 1) !== LF) return s.fail(s.badStatus, 'lone CR in header block', pos + 1 - base);
+        pos++;
+      }
+      if (s.kept > maxHeaders) return s.fail(s.badStatus, 'too many headers', pos - base);
+      return pos + 1;
     }
-    // A continuation line here has no header to continue (folds are consumed with their header).
-    if (c === SP || c === HT) return s.fail(s.badStatus, 'folded line without a previous header', pos - base);
+    // A continuation line here has no header to continue (folds are consumed with their header);
+    // with accept-invalid HAProxy takes the blank as the start of a name.
+    if ((c === SP || c === HT) && !s.acceptInvalid) return s.fail(s.badStatus, 'folded line without a previous header', pos - base);
 
     const nameStart = pos;
     let kind = 0;
@@ -95,11 +107,16 @@ export function scanFields(s: FieldScan, str: string, pos: number, end: number, 
       pos++;
     }
     if (pos >= end) return SCAN_MORE;
-    if (str.charCodeAt(pos) !== COLON) return s.fail(s.badStatus, 'invalid character in header name', pos - base);
+    if (str.charCodeAt(pos) !== COLON) {
+      if (!s.acceptInvalid) return s.fail(s.badStatus, 'invalid character in header name', pos - base);
+      pos = invalidNameEnd(str, pos, end);
+      if (pos === SCAN_MORE) return SCAN_MORE;
+      if (pos < 0) return s.fail(s.badStatus, 'header name without a colon', -pos - 1 - base);
+      kind = 4;
+    }
     const nameEnd = pos;
     if (nameEnd === nameStart) return s.fail(s.badStatus, 'empty header name', pos - base);
     if (nameEnd - nameStart > MAX_HEADER_NAME) return s.fail(s.badStatus, 'header name too long', nameStart - base);
-    if (++s.lines > maxLines) return s.fail(s.badStatus, 'too many headers', nameStart - base);
     pos++;
 
     while (pos < end && ((c = str.charCodeAt(pos)) === SP || c === HT)) pos++;
@@ -108,10 +125,14 @@ export function scanFields(s: FieldScan, str: string, pos: number, end: number, 
     let lineEnd: number;
     for (;;) {
       const lf = str.indexOf('\n', pos);
-      if (lf < 0 || lf >= end) return SCAN_MORE;
       if (nextCr < pos) {
         nextCr = str.indexOf('\r', pos);
-        if (nextCr < 0) nextCr = end;
+        if (nextCr < 0 || nextCr > end) nextCr = end;
+      }
+      if (lf < 0 || lf >= end) {
+        // No end of line yet, but a CR already followed by another byte is a lone CR all the same.
+        if (nextCr < end - 1) return s.fail(s.badStatus, 'lone CR in header value', nextCr - base);
+        return SCAN_MORE;
       }
       lineEnd = lf;
       if (nextCr < lf) {
@@ -131,46 +152,81 @@ export function scanFields(s: FieldScan, str: string, pos: number, end: number, 
     let valueEnd = lineEnd;
     while (valueEnd > valueStart && ((c = str.charCodeAt(valueEnd - 1)) === SP || c === HT || c === CR || c === LF)) valueEnd--;
 
-    const name = headerName(str, nameStart, nameEnd, (kind & 2) !== 0);
-    let value = str.slice(valueStart, valueEnd);
-    // HAProxy replaces each CR and LF of a fold with a space and keeps the blanks that follow.
-    if (folded) value = value.replace(/[\r\n]/g, ' ');
-    if (s.special && !noteSpecial(s, name, value, nameStart - base)) {
+    const name = kind === 4 ? asciiLower(str.slice(nameStart, nameEnd)) : headerName(str, nameStart, nameEnd, (kind & 2) !== 0);
+    let value: string | null = folded ? unfold(str, valueStart, valueEnd) : str.slice(valueStart, valueEnd);
+    if (s.special) {
+      value = noteSpecial(s, name, value, nameStart - base);
       if (s.errStatus !== 0) return SCAN_ERROR;
-      continue; // merged duplicate, not kept
+      if (value === null) continue; // merged duplicate: neither kept nor counted
     }
+    if (s.kept > maxHeaders) return s.fail(s.badStatus, 'too many headers', nameStart - base);
     headers.push(name, value);
+    s.kept++;
     s.htx += HTX_BLOCK + name.length + value.length;
   }
 }
 
 /**
- * Records a framing-relevant header. Returns false when the header must not be kept
- * (a merged duplicate) or on error (then s.errStatus is set).
+ * With accept-invalid, a header name runs up to the colon whatever it holds, but a LF still ends
+ * the line without one. Returns the colon's position, SCAN_MORE, or -(LF position) - 1.
  */
-function noteSpecial(s: FieldScan, name: string, value: string, at: number): boolean {
+function invalidNameEnd(str: string, pos: number, end: number): number {
+  for (; pos < end; pos++) {
+    const c = str.charCodeAt(pos);
+    if (c === COLON) return pos;
+    if (c === LF) return -pos - 1;
+  }
+  return SCAN_MORE;
+}
+
+/**
+ * An obs-folded value as HAProxy forwards it: each CR and LF of a fold becomes a space, the
+ * blanks of the continuation line stay, and blanks at the start go (so a value folded right
+ * after the colon starts at its first visible byte).
+ */
+function unfold(str: string, a: number, b: number): string {
+  let c: number;
+  while (a < b && ((c = str.charCodeAt(a)) === SP || c === HT || c === CR || c === LF)) a++;
+  let out = '';
+  let from = a;
+  for (let i = a; i < b; i++) {
+    c = str.charCodeAt(i);
+    if (c === CR || c === LF) {
+      out += str.slice(from, i) + ' ';
+      from = i + 1;
+    }
+  }
+  return out + str.slice(from, b);
+}
+
+/**
+ * Records a framing-relevant header. Returns the value to keep (a Content-Length list comes back
+ * as one value), or null when the header is not kept (a merged duplicate) or on error (then
+ * s.errStatus is set).
+ */
+function noteSpecial(s: FieldScan, name: string, value: string, at: number): string | null {
   switch (name.length) {
     case 4:
-      if (name === 'host') return noteHost(s, value, at);
-      return true;
+      if (name === 'host') return noteHost(s, value, at) ? value : null;
+      return value;
     case 6:
       if (name === 'expect' && equalsLower(value, '100-continue')) s.expectContinue = true;
-      return true;
+      return value;
     case 7:
       if (name === 'upgrade') s.upgrade = s.upgrade === undefined ? value : `${s.upgrade}, ${value}`;
-      return true;
+      return value;
     case 10:
       if (name === 'connection') s.conn |= connectionFlags(value);
-      return true;
+      return value;
     case 14:
       if (name === 'content-length') return noteContentLength(s, value, at);
-      return true;
+      return value;
     case 17:
-      if (name === 'transfer-encoding') return noteTransferEncoding(s, value, at);
+      if (name === 'transfer-encoding') return noteTransferEncoding(s, value, at) ? value : null;
       if (name === 'sec-websocket-key') s.wsKeyLength = value.length;
-      return true;
+      return value;
     default:
-      return true;
+      return value;
   }
 }
 
@@ -179,7 +235,7 @@ function noteHost(s: FieldScan, value: string, at: number): boolean {
     s.host = value;
     return true;
   }
-  if (s.host.length === value.length && s.host.toLowerCase() === value.toLowerCase()) return false;
+  if (sameAsciiCaseless(s.host, value)) return false;
   s.fail(s.badStatus, 'two different Host headers', at);
   return false;
 }
@@ -239,7 +295,7 @@ function noteTransferEncoding(s: FieldScan, v: string, at: number): boolean {
  * Content-Length: a list of equal decimal values (RFC 9110 8.6), each at most 2^64-1.
  * Repeated equal values are merged into the first header; a list is rewritten to one value.
  */
-function noteContentLength(s: FieldScan, v: string, at: number): boolean {
+function noteContentLength(s: FieldScan, v: string, at: number): string | null {
   // Unlike list headers, every element must hold a value: "5," and ",5" are errors.
   let digits = '';
   let count = 0;
@@ -267,23 +323,18 @@ function noteContentLength(s: FieldScan, v: string, at: number): boolean {
   }
   if (!ok || count === 0) {
     s.fail(s.badStatus, 'invalid Content-Length', at);
-    return false;
+    return null;
   }
   if (s.clCount > 0) {
     if (digits !== s.clDigits) s.fail(s.badStatus, 'two different Content-Length values', at);
     s.clCount++;
-    return false;
+    return null;
   }
   s.clCount = 1;
   s.clDigits = digits;
   s.clValue = Number(digits);
-  if (count > 1) {
-    // Keep one value, as HAProxy forwards it.
-    s.headers.push('content-length', digits);
-    s.htx += HTX_BLOCK + 14 + digits.length;
-    return false;
-  }
-  return true;
+  // A list is kept as one value, as HAProxy forwards it.
+  return count > 1 ? digits : v;
 }
 
 /** Removes every kept header called `name` (lower case) and its HTX size. */

@@ -7,11 +7,29 @@ export interface H1Limits {
   bufsize: number;
   /** tune.maxrewrite: space reserved for rewrites; HAProxy caps it at bufsize/2. */
   maxrewrite: number;
-  /** tune.http.maxhdr: counts the start line, so at most maxhdr - 1 header lines. */
+  /** tune.http.maxhdr: the header slots of a head, one of them taken by its end, so at most maxhdr - 1 headers. */
   maxhdr: number;
+  /**
+   * `option accept-invalid-http-request` (for request heads) or `-response` (for response heads):
+   * accept what HAProxy then accepts (any byte but LF in header names, '#' and bytes 0x80-0xff in
+   * the request target, a request target disagreeing with Host). Off when absent.
+   */
+  acceptInvalid?: boolean;
 }
 
 export const DEFAULT_H1_LIMITS: Readonly<H1Limits> = Object.freeze({ bufsize: 16384, maxrewrite: 1024, maxhdr: 101 });
+
+/**
+ * HAProxy reads a head into a buffer of tune.bufsize bytes less this reserve: a head that has not
+ * ended within bufsize - 64 bytes gets a 400 (502 from a server) at once. Measured on haproxy
+ * 2.6.12 with bufsize 1024 and 16384 and maxrewrite 64 and 512 (leading empty lines count too).
+ */
+export const INPUT_RESERVE = 64;
+
+/** How many bytes of a message head HAProxy looks at before refusing it as too large. */
+export function inputLimit(limits: H1Limits): number {
+  return limits.bufsize - INPUT_RESERVE;
+}
 
 /** HAProxy stores header names with an 8-bit length. */
 export const MAX_HEADER_NAME = 255;

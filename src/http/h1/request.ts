@@ -9,8 +9,8 @@
  * unfolded, repeated identical Host/Content-Length merged, Content-Length dropped when chunked.
  */
 import type { HttpRequestHead } from '../message.js';
-import { CR, HT, LF, SP, TOKEN, URI_CHAR, latin1 } from './chars.js';
-import { dropDefaultPort, hostMatchesTarget, targetAuthority } from './authority.js';
+import { CR, HT, LF, SP, TOKEN, latin1 } from './chars.js';
+import { authorityAgrees, connectAuthorityValid, normalizeTarget, targetAuthority } from './authority.js';
 import {
   CONN_CLOSE,
   CONN_KEEPALIVE,
@@ -24,9 +24,9 @@ import {
   dropScannedHeader,
   scanFields,
 } from './fields.js';
-import { DEFAULT_H1_LIMITS, HTX_BLOCK, headBudget, type H1Limits } from './limits.js';
+import { DEFAULT_H1_LIMITS, HTX_BLOCK, headBudget, inputLimit, type H1Limits } from './limits.js';
 import { INCOMPLETE, h1Error, type H1Error, type H1Incomplete } from './types.js';
-import { VERSION_BAD, VERSION_MORE, matchVersion, versionString } from './version.js';
+import { VERSION_BAD, VERSION_MORE, scanVersion, versionNumber, versionString } from './version.js';
 
 export interface ParsedRequest {
   kind: 'request';
@@ -68,7 +68,7 @@ export function parseRequestHead(
   limits: H1Limits = DEFAULT_H1_LIMITS,
 ): RequestParseResult {
   // Decode the head once. Usually it ends with CRLFCRLF: decode just that, not a body behind it.
-  const limit = Math.min(end, start + limits.bufsize);
+  const limit = Math.min(end, start + inputLimit(limits));
   const eoh = buf.indexOf(END_OF_HEAD, start);
   if (eoh >= 0 && eoh + 4 <= limit) {
     const r = parseRequestText(latin1(buf, start, eoh + 4), end - start, limits);
@@ -82,6 +82,7 @@ export function parseRequestHead(
 function parseRequestText(str: string, avail: number, limits: H1Limits): RequestParseResult {
   const end = str.length;
   const start = 0;
+  const acceptInvalid = limits.acceptInvalid === true;
   let pos = 0;
   // Empty lines before the request line are ignored (RFC 9112 2.2).
   for (;;) {
@@ -106,75 +107,78 @@ function parseRequestText(str: string, avail: number, limits: H1Limits): Request
 
   // request target
   const uriStart = pos;
-  while (pos < end && URI_CHAR[str.charCodeAt(pos)] !== 0) pos++;
-  if (pos >= end) return tooBigOrIncomplete(avail, limits);
-  c = str.charCodeAt(pos);
-  if ((c !== SP && c !== HT) || pos === uriStart) {
-    return h1Error(400, c === CR || c === LF ? 'missing HTTP version' : 'invalid character in URI', pos);
+  pos = scanTarget(str, pos, end, acceptInvalid);
+  if (pos === TARGET_MORE) return tooBigOrIncomplete(avail, limits);
+  if (pos < 0) {
+    const at = -pos - 1;
+    c = str.charCodeAt(at);
+    return h1Error(400, c === CR || c === LF ? 'missing HTTP version' : 'invalid character in URI', at);
   }
   const uriEnd = pos;
   while (pos < end && ((c = str.charCodeAt(pos)) === SP || c === HT)) pos++;
 
   // version then end of line
-  const v = matchVersion(str, pos, end);
-  if (v === VERSION_MORE) return tooBigOrIncomplete(avail, limits);
-  if (v === VERSION_BAD) return h1Error(400, 'invalid HTTP version', pos);
-  pos += 8;
-  if (pos >= end) return tooBigOrIncomplete(avail, limits);
-  c = str.charCodeAt(pos);
-  if (c === CR) {
+  const versionStart = pos;
+  const versionEnd = scanVersion(str, pos, end, false);
+  if (versionEnd === VERSION_MORE) return tooBigOrIncomplete(avail, limits);
+  if (versionEnd === VERSION_BAD || versionEnd === versionStart) return h1Error(400, 'invalid HTTP version', pos);
+  pos = versionEnd;
+  if (str.charCodeAt(pos) === CR) {
     if (pos + 1 >= end) return tooBigOrIncomplete(avail, limits);
     if (str.charCodeAt(pos + 1) !== LF) return h1Error(400, 'invalid request line end', pos + 1);
     pos += 2;
-  } else if (c === LF) {
-    pos++;
   } else {
-    return h1Error(400, 'invalid request line end', pos);
+    pos++;
   }
 
-  const s = new FieldScan(false, 400, true);
+  const s = new FieldScan(false, 400, true, acceptInvalid);
   const headEnd = scanFields(s, str, pos, end, limits.maxhdr - 1, start);
   if (headEnd === SCAN_ERROR) return h1Error(s.errStatus, s.errMsg, s.errPos);
   if (headEnd === SCAN_MORE) return tooBigOrIncomplete(avail, limits);
-  if (headEnd - start > limits.bufsize) return h1Error(400, 'request head larger than the buffer', limits.bufsize);
+  // The version's format is checked once the line is complete, with the rest of the head.
+  const v = versionNumber(str, versionStart, versionEnd);
+  if (v === VERSION_BAD) return h1Error(400, 'invalid HTTP version', versionStart);
 
   const method = str.slice(lineStart, methodEnd);
   let uri = str.slice(uriStart, uriEnd);
   const version = versionString(v);
   const headers = s.headers;
 
-  // Framing (RFC 9112 6.3 as HAProxy applies it).
+  // The target's authority against Host (HAProxy's parser, before any framing check).
+  const isConnect = method === 'CONNECT';
+  const target = targetAuthority(uri);
+  const agrees = isConnect ? connectAuthorityValid(uri, target, s.host) : authorityAgrees(uri, target, s.host);
+  if (!agrees && !acceptInvalid) return h1Error(400, 'request target does not match the Host header', uriStart - start);
+  const norm = normalizeTarget(uri, target, isConnect, s.host);
+  if (norm !== undefined) {
+    if (norm.uri !== undefined) uri = norm.uri;
+    if (norm.host !== undefined) s.host = replaceHost(headers, norm.host);
+  }
+
+  // Framing (RFC 9112 6.3 as HAProxy applies it), refusals in HAProxy's order: a coding list not
+  // ending in chunked (400), an HTTP/1.0 GET/HEAD/DELETE with a body (413), another coding than
+  // chunked (422), a websocket upgrade without its key (400).
   let framing: ParsedRequest['framing'] = 'none';
   let clAndTe = false;
   if (s.te & TE_SEEN) {
     if (!(s.te & TE_LAST_CHUNKED)) return h1Error(400, 'Transfer-Encoding without final chunked', headEnd - start);
-    if (s.te & TE_OTHER) return h1Error(422, 'unsupported transfer coding', headEnd - start);
     framing = 'chunked';
-    if (s.clCount > 0) {
-      clAndTe = true;
-      dropScannedHeader(s, 'content-length');
-    }
   } else if (s.clCount > 0 && s.clValue > 0) {
     framing = 'length';
   }
-
-  const target = targetAuthority(uri, method === 'CONNECT');
-  if (target === null) return h1Error(400, 'invalid absolute URI', uriStart - start);
-  if (target !== undefined) {
-    if (s.host !== undefined && !hostMatchesTarget(target, s.host)) {
-      return h1Error(400, 'Host header does not match the URI authority', uriStart - start);
-    }
-    uri = dropDefaultPort(uri, target);
+  if (v < 11 && framing !== 'none' && METHODS_WITHOUT_BODY_IN_10.has(method)) {
+    return h1Error(413, 'HTTP/1.0 request with a body on a method without one', headEnd - start);
+  }
+  if (s.te & TE_OTHER) return h1Error(422, 'unsupported transfer coding', headEnd - start);
+  if (framing === 'chunked' && s.clCount > 0) {
+    clAndTe = true;
+    dropScannedHeader(s, 'content-length');
   }
 
   const upgrade = (s.conn & CONN_UPGRADE) !== 0 && s.upgrade !== undefined;
   // HAProxy refuses a websocket upgrade without a well-formed key (24 base64 characters).
   if (upgrade && s.wsKeyLength !== 24 && hasWebsocket(s.upgrade!)) {
     return h1Error(400, 'websocket upgrade without a valid Sec-WebSocket-Key', headEnd - start);
-  }
-
-  if (v < 11 && framing !== 'none' && METHODS_WITHOUT_BODY_IN_10.has(method)) {
-    return h1Error(413, 'HTTP/1.0 request with a body on a method without one', headEnd - start);
   }
 
   const htx = HTX_BLOCK + method.length + uri.length + version.length + s.htx + HTX_BLOCK;
@@ -198,9 +202,51 @@ function parseRequestText(str: string, avail: number, limits: H1Limits): Request
   };
 }
 
-/** An unfinished head that already fills the buffer can never complete: HAProxy answers 400. */
+const TARGET_MORE = -1;
+
+/**
+ * Finds the end of the request target at `pos` with the byte rules of HAProxy 2.6 on x86-64:
+ * a word-at-a-time fast path takes whole 4-byte words whose bytes are all within 0x24..0xa3 with
+ * at least one below 0x7f, so bytes 0x7f-0xa3 pass when they share such a word (aligned on the
+ * target's first byte) with ordinary ones. From the first word that fails, each byte is checked:
+ * visible ASCII but '#' passes, a blank ends the target, 0x80-0xff is refused (accepted with
+ * accept-invalid, as '#' is), and CR, LF (no version), controls and 0x7f are refused.
+ * The fast path reads up to the end of the bytes available, as HAProxy's does.
+ * Returns the position of the blank after the target, TARGET_MORE, or -(offending position) - 1.
+ */
+function scanTarget(str: string, pos: number, end: number, acceptInvalid: boolean): number {
+  while (pos + 4 <= end) {
+    const a = str.charCodeAt(pos);
+    const b = str.charCodeAt(pos + 1);
+    const c = str.charCodeAt(pos + 2);
+    const d = str.charCodeAt(pos + 3);
+    if (a < 0x24 || a > 0xa3 || b < 0x24 || b > 0xa3 || c < 0x24 || c > 0xa3 || d < 0x24 || d > 0xa3) break;
+    if (a >= 0x7f && b >= 0x7f && c >= 0x7f && d >= 0x7f) break;
+    pos += 4;
+  }
+  for (; pos < end; pos++) {
+    const c = str.charCodeAt(pos);
+    if (c >= 0x21 && c <= 0x7e) {
+      if (c === 0x23 && !acceptInvalid) return -pos - 1;
+      continue;
+    }
+    if (c === SP || c === HT) return pos;
+    if (c < 0x80 || !acceptInvalid) return -pos - 1;
+  }
+  return TARGET_MORE;
+}
+
+/** Sets the (single, duplicates being merged) Host header to `value`; returns it. */
+function replaceHost(headers: string[], value: string): string {
+  for (let i = 0; i < headers.length; i += 2) {
+    if (headers[i] === 'host') headers[i + 1] = value;
+  }
+  return value;
+}
+
+/** An unfinished head that already fills HAProxy's input buffer can never complete: 400. */
 function tooBigOrIncomplete(avail: number, limits: H1Limits): H1Incomplete | H1Error {
-  if (avail >= limits.bufsize) return h1Error(400, 'request head larger than the buffer', limits.bufsize);
+  if (avail >= inputLimit(limits)) return h1Error(400, 'request head larger than the buffer', inputLimit(limits));
   return INCOMPLETE;
 }
 

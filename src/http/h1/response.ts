@@ -7,6 +7,7 @@ import { CR, HT, LF, SP, latin1 } from './chars.js';
 import {
   CONN_CLOSE,
   CONN_KEEPALIVE,
+  CONN_UPGRADE,
   FieldScan,
   SCAN_ERROR,
   SCAN_MORE,
@@ -16,13 +17,13 @@ import {
   dropScannedHeader,
   scanFields,
 } from './fields.js';
-import { DEFAULT_H1_LIMITS, HTX_BLOCK, headBudget, type H1Limits } from './limits.js';
+import { DEFAULT_H1_LIMITS, HTX_BLOCK, headBudget, inputLimit, type H1Limits } from './limits.js';
 import { INCOMPLETE, h1Error, type BodyFraming, type H1Error, type H1Incomplete } from './types.js';
-import { VERSION_BAD, VERSION_MORE, matchVersion, versionString } from './version.js';
+import { VERSION_BAD, VERSION_MORE, scanVersion, versionNumber, versionString } from './version.js';
 
 export interface ParsedResponse {
   kind: 'response';
-  head: HttpResponseHead;
+  head: H1ResponseHead;
   /** bytes from `start` through the end of the head */
   consumed: number;
   framing: BodyFraming;
@@ -40,6 +41,14 @@ export interface ParsedResponse {
 
 export type ResponseParseResult = ParsedResponse | H1Incomplete | H1Error;
 
+/**
+ * A response head as parsed. `statusCode` keeps the status digits as the server wrote them when
+ * they are not the number's usual spelling ("0200"): HAProxy forwards them as they came.
+ */
+export interface H1ResponseHead extends HttpResponseHead {
+  statusCode?: string;
+}
+
 const BAD = 502;
 const END_OF_HEAD = Buffer.from('\r\n\r\n', 'latin1');
 
@@ -55,23 +64,36 @@ export function parseResponseHead(
   limits: H1Limits = DEFAULT_H1_LIMITS,
 ): ResponseParseResult {
   // Decode the head once; usually up to its CRLFCRLF so the body behind it is not decoded.
-  const limit = Math.min(end, start + limits.bufsize);
+  const limit = Math.min(end, start + inputLimit(limits));
   const eoh = buf.indexOf(END_OF_HEAD, start);
   const str = latin1(buf, start, eoh >= 0 && eoh + 4 <= limit ? eoh + 4 : limit);
-  return parseResponseText(str, end - start, requestMethod, limits);
+  const r = parseResponseText(str, end - start, requestMethod, limits);
+  // Only leading empty lines can make that text too short; then parse everything available.
+  if (r === INCOMPLETE && str.length < limit - start) return parseResponseText(latin1(buf, start, limit), end - start, requestMethod, limits);
+  return r;
 }
 
 function parseResponseText(str: string, avail: number, requestMethod: string, limits: H1Limits): ResponseParseResult {
   const end = str.length;
   const start = 0;
   let pos = 0;
-  const v = matchVersion(str, pos, end);
-  if (v === VERSION_MORE) return incomplete(avail, limits);
-  if (v === VERSION_BAD) return h1Error(BAD, 'invalid HTTP version in status line', 0);
-  pos += 8;
-  if (pos >= end) return incomplete(avail, limits);
-  let c = str.charCodeAt(pos);
-  if (c !== SP && c !== HT) return h1Error(BAD, 'invalid status line', pos);
+  // HAProxy skips empty lines before the status line too.
+  for (;;) {
+    if (pos >= end) return incomplete(avail, limits);
+    const c = str.charCodeAt(pos);
+    if (c === LF) pos++;
+    else if (c === CR) {
+      if (pos + 1 >= end) return incomplete(avail, limits);
+      if (str.charCodeAt(pos + 1) !== LF) return h1Error(BAD, 'lone CR before status line', pos + 1);
+      pos += 2;
+    } else break;
+  }
+  const versionStart = pos;
+  const versionEnd = scanVersion(str, pos, end, true);
+  if (versionEnd === VERSION_MORE) return incomplete(avail, limits);
+  if (versionEnd === VERSION_BAD || versionEnd === versionStart) return h1Error(BAD, 'invalid HTTP version in status line', pos);
+  pos = versionEnd;
+  let c = 0;
   while (pos < end && ((c = str.charCodeAt(pos)) === SP || c === HT)) pos++;
 
   // HAProxy takes any run of digits as the status code.
@@ -99,14 +121,16 @@ function parseResponseText(str: string, avail: number, requestMethod: string, li
     pos++;
   }
 
-  const s = new FieldScan(true, BAD, true);
+  const s = new FieldScan(true, BAD, true, limits.acceptInvalid === true);
   const headEnd = scanFields(s, str, pos, end, limits.maxhdr - 1, start);
   if (headEnd === SCAN_ERROR) return h1Error(s.errStatus, s.errMsg, s.errPos);
   if (headEnd === SCAN_MORE) return incomplete(avail, limits);
-  if (headEnd - start > limits.bufsize) return h1Error(BAD, 'response head larger than the buffer', limits.bufsize);
+  const v = versionNumber(str, versionStart, versionEnd);
+  if (v === VERSION_BAD) return h1Error(BAD, 'invalid HTTP version in status line', versionStart);
 
   const version = versionString(v);
   const reason = str.slice(reasonStart, reasonEnd);
+  const statusCode = str.charCodeAt(codeStart) === 0x30 || codeEnd - codeStart > 9 ? str.slice(codeStart, codeEnd) : undefined;
   const headers = s.headers;
 
   let framing: BodyFraming;
@@ -126,10 +150,14 @@ function parseResponseText(str: string, avail: number, requestMethod: string, li
   }
 
   const informational = status < 200;
+  // HAProxy switches protocols only when the server says Connection: upgrade.
+  if (status === 101 && !(s.conn & CONN_UPGRADE)) return h1Error(BAD, '101 response without Connection: upgrade', headEnd - start);
   if (informational || status === 204 || status === 304 || requestMethod === 'HEAD') {
     framing = 'none';
-    // HAProxy drops Content-Length from a 204 (it forwards the one of a 304 or a HEAD answer).
-    if (status === 204 && s.clCount > 0) dropScannedHeader(s, 'content-length');
+    // HAProxy drops Content-Length from a 204 and both framing headers from a 1xx (it forwards
+    // those of a 304 or a HEAD answer).
+    if ((informational || status === 204) && s.clCount > 0) dropScannedHeader(s, 'content-length');
+    if (informational && s.te & TE_SEEN) dropScannedHeader(s, 'transfer-encoding');
   }
 
   const htx = HTX_BLOCK + version.length + (codeEnd - codeStart) + reason.length + s.htx + HTX_BLOCK;
@@ -140,7 +168,7 @@ function parseResponseText(str: string, avail: number, requestMethod: string, li
 
   return {
     kind: 'response',
-    head: { version, status, reason, headers },
+    head: statusCode === undefined ? { version, status, reason, headers } : { version, status, reason, headers, statusCode },
     consumed: headEnd - start,
     framing,
     contentLength: framing === 'length' ? s.clValue : 0,
@@ -152,6 +180,6 @@ function parseResponseText(str: string, avail: number, requestMethod: string, li
 }
 
 function incomplete(avail: number, limits: H1Limits): H1Incomplete | H1Error {
-  if (avail >= limits.bufsize) return h1Error(BAD, 'response head larger than the buffer', limits.bufsize);
+  if (avail >= inputLimit(limits)) return h1Error(BAD, 'response head larger than the buffer', inputLimit(limits));
   return INCOMPLETE;
 }

@@ -11,10 +11,12 @@ export function serializeRequestHead(head: HttpRequestHead): Buffer {
   return Buffer.from(head.method + ' ' + head.uri + ' ' + head.version + '\r\n' + headerLines(head.headers) + '\r\n', 'latin1');
 }
 
-/** An empty reason still keeps the space after the status, as HAProxy sends "HTTP/1.1 200 ". */
-export function serializeResponseHead(head: HttpResponseHead): Buffer {
-  return Buffer.from(
-    head.version + ' ' + head.status + ' ' + head.reason + '\r\n' + headerLines(head.headers) + '\r\n',
-    'latin1',
-  );
+/**
+ * An empty reason still keeps the space after the status, as HAProxy sends "HTTP/1.1 200 ".
+ * Status digits the server wrote in an unusual way ("0200", see H1ResponseHead) go out as they
+ * came, unless the status has been changed since.
+ */
+export function serializeResponseHead(head: HttpResponseHead & { statusCode?: string }): Buffer {
+  const code = head.statusCode !== undefined && Number(head.statusCode) === head.status ? head.statusCode : head.status;
+  return Buffer.from(head.version + ' ' + code + ' ' + head.reason + '\r\n' + headerLines(head.headers) + '\r\n', 'latin1');
 }

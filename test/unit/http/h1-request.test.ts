@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseRequestHead, type ParsedRequest } from '../../../src/http/h1/request.js';
+import { DEFAULT_H1_LIMITS } from '../../../src/http/h1/limits.js';
 import { REQUEST_CASES } from './request-cases.js';
 
 const b = (s: string) => Buffer.from(s, 'latin1');
@@ -142,9 +143,16 @@ describe('request head: limits are parameters', () => {
     });
   }
 
-  it('fails an unfinished head once it fills the buffer', () => {
+  it('fails an unfinished head once it fills the buffer less its 64-byte reserve (measured on haproxy 2.6)', () => {
     const partial = b(`GET / HTTP/1.1\r\nX: ${'a'.repeat(20000)}`);
-    expect(parseRequestHead(partial, 0, 16383).kind).toBe('incomplete');
-    expect(parseRequestHead(partial, 0, 16384)).toMatchObject({ kind: 'error', status: 400 });
+    expect(parseRequestHead(partial, 0, 16319).kind).toBe('incomplete');
+    expect(parseRequestHead(partial, 0, 16320)).toMatchObject({ kind: 'error', status: 400 });
+    const small = { ...DEFAULT_H1_LIMITS, bufsize: 1024, maxrewrite: 64 };
+    expect(parseRequestHead(partial, 0, 959, small).kind).toBe('incomplete');
+    expect(parseRequestHead(partial, 0, 960, small)).toMatchObject({ kind: 'error', status: 400 });
+    // Leading empty lines count: 460 of them still leave room for a short request, 470 do not.
+    const get = 'GET / HTTP/1.1\r\nHost: a\r\n\r\n';
+    expect(parseRequestHead(b('\r\n'.repeat(460) + get), 0, undefined, small).kind).toBe('request');
+    expect(parseRequestHead(b('\r\n'.repeat(470) + get), 0, undefined, small)).toMatchObject({ kind: 'error', status: 400 });
   });
 });

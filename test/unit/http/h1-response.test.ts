@@ -80,7 +80,10 @@ describe('response head: values and framing', () => {
   it('says incomplete until the head is there, and refuses an endless head', () => {
     expect(parseResponseHead(b('HTTP/1.1 200 OK\r\nX: y\r\n')).kind).toBe('incomplete');
     expect(parseResponseHead(b('HTT')).kind).toBe('incomplete');
-    expect(parseResponseHead(b('HTX')).kind).toBe('error');
+    // Version bytes are judged as HAProxy does: A-Z, 0-9, '.', '/' may still become a version.
+    expect(parseResponseHead(b('HTX')).kind).toBe('incomplete');
+    expect(parseResponseHead(b('HTx')).kind).toBe('error');
+    expect(parseResponseHead(b('HTX/1.1 200 OK\r\n\r\n')).kind).toBe('error');
     const endless = b(`HTTP/1.1 200 OK\r\nX: ${'a'.repeat(17000)}`);
     expect(parseResponseHead(endless)).toMatchObject({ kind: 'error', status: 502 });
   });

@@ -37,4 +37,8 @@ export const RESPONSE_CASES: ResponseCase[] = [
   { name: 'header without colon', raw: `HTTP/1.1 200 OK\r\nX y\r\n${CL2}\r\nok`, status: 502 },
   { name: 'obs-fold', raw: `HTTP/1.1 200 OK\r\nX: a\r\n b\r\n${CL2}\r\nok`, status: 0 },
   { name: 'garbage', raw: 'garbage\r\n\r\n', status: 502 },
+  { name: 'empty lines before the status line', raw: `\r\n\nHTTP/1.1 200 OK\r\n${CL2}\r\nok`, status: 0 },
+  { name: 'status with a leading zero', raw: `HTTP/1.1 0200 OK\r\n${CL2}\r\nok`, status: 0 },
+  { name: '101 without Connection: upgrade', raw: 'HTTP/1.1 101 Switching\r\nupgrade: foo\r\n\r\n', status: 502 },
+  { name: 'HTTP/2 status line', raw: `HTTP/2 200 OK\r\n${CL2}\r\nok`, status: 502 },
 ];
