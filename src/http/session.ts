@@ -23,6 +23,7 @@ import { HttpTxn, type TxnResult } from './txn.js';
 import { runRequestPhase, runResponsePhase, type HttpHooks, type LocalReply } from './txn-hooks.js';
 import { CookieTxn, processRequestCookies, processResponseCookies } from '../persist/cookie.js';
 import { serializeLocalReply } from './local-reply.js';
+import { encodeChunked, lastChunk, writeChunked } from './rechunk.js';
 import type { TlsInfo } from '../tls/terminate.js';
 import type { ConnectionInfo } from '../sample/context.js';
 import { adopt, discard, type ServerConnHandler } from '../runtime/server-conn.js';
@@ -96,8 +97,11 @@ export class HttpSession {
   private reqRemaining = 0;
   private reqChunks: ChunkedDecoder | undefined;
   private reqBodyDone = true;
-  /** Bytes of request body received before the server connection was ready. */
+  /** Request payload (decoded: no chunk framing) received before the server connection was ready. */
   private reqBuffered: Buffer[] = [];
+  private reqBufferedBytes = 0;
+  /** Payload [from, to) offsets the chunk decoder reports for one read (reused). */
+  private readonly ranges: number[] = [];
   /** Response parsing and body state. */
   private resPending: Buffer | undefined;
   private res: ParsedResponse | undefined;
@@ -322,7 +326,8 @@ export class HttpSession {
     this.resRemaining = 0;
     this.resUntilClose = false;
     // Request body framing.
-    this.reqBuffered = [];
+    if (this.reqBuffered.length > 0) this.reqBuffered = [];
+    this.reqBufferedBytes = 0;
     this.reqChunks = undefined;
     this.reqRemaining = 0;
     this.reqBodyDone = true;
@@ -396,6 +401,7 @@ export class HttpSession {
     this.pendingService = undefined;
     const body = Buffer.concat(this.reqBuffered);
     this.reqBuffered = [];
+    this.reqBufferedBytes = 0;
     let reply: LocalReply;
     try {
       reply = produce(body);
@@ -455,8 +461,13 @@ export class HttpSession {
     sock.resume();
     // Send the head together with body bytes already received, in one write when possible.
     const body = this.reqBuffered;
+    const chunks = this.reqChunks;
     this.reqBuffered = [];
-    if (body.length > 0) sock.write(Buffer.concat([head, ...body]));
+    this.reqBufferedBytes = 0;
+    if (chunks) {
+      const framed = encodeChunked(body, this.reqBodyDone ? lastChunk(chunks.trailers) : undefined);
+      sock.write(framed.length > 0 ? Buffer.concat([head, ...framed]) : head);
+    } else if (body.length > 0) sock.write(Buffer.concat([head, ...body]));
     else sock.write(head);
     if (this.reqBodyDone) txn.requestSentAt = Date.now();
   }
@@ -469,11 +480,13 @@ export class HttpSession {
       if (this.pending.length > this.limits.bufsize) this.client.pause();
       return;
     }
-    let bodyPart: Buffer;
-    let rest: Buffer | undefined;
-    if (this.reqChunks) {
-      const used = this.reqChunks.feed(d, 0, d.length);
-      if (this.reqChunks.error) {
+    let used: number;
+    const chunks = this.reqChunks;
+    const ranges = this.ranges;
+    if (chunks) {
+      ranges.length = 0;
+      used = chunks.feed(d, 0, d.length, ranges);
+      if (chunks.error) {
         // Framing errors in a body are the H1 layer's, as for the head: its raw 400, then close.
         this.fe.counters.failedReq++;
         this.discardServer();
@@ -481,34 +494,42 @@ export class HttpSession {
         txn.termination = 'PR--';
         return this.finishWithRaw(400);
       }
-      bodyPart = used === d.length ? d : d.subarray(0, used);
-      rest = used < d.length ? d.subarray(used) : undefined;
-      if (this.reqChunks.done) this.reqBodyDone = true;
+      if (chunks.done) this.reqBodyDone = true;
     } else {
-      const n = Math.min(this.reqRemaining, d.length);
-      bodyPart = n === d.length ? d : d.subarray(0, n);
-      rest = n < d.length ? d.subarray(n) : undefined;
-      this.reqRemaining -= n;
+      used = Math.min(this.reqRemaining, d.length);
+      this.reqRemaining -= used;
       if (this.reqRemaining === 0) this.reqBodyDone = true;
     }
-    txn.bytesIn += bodyPart.length;
-    if (this.pendingService) {
-      this.reqBuffered.push(bodyPart);
-      const size = this.reqBuffered.reduce((n, b) => n + b.length, 0);
-      if (size > this.limits.bufsize) {
-        this.pendingService = undefined;
-        this.reqBuffered = [];
-        return this.replyError(413, 'PR--');
+    const rest = used < d.length ? d.subarray(used) : undefined;
+    txn.bytesIn += used;
+    const sock = this.serverSock;
+    if (sock && !this.pendingService) {
+      // Straight through: a content-length body as it came, a chunked one re-framed.
+      if (chunks) {
+        writeChunked(sock, d, ranges, this.reqBodyDone ? lastChunk(chunks.trailers) : undefined);
+        if (sock.writableNeedDrain) this.client.pause();
+      } else if (used > 0 && !sock.write(used === d.length ? d : d.subarray(0, used))) {
+        this.client.pause();
       }
-      if (rest) this.pending = this.pending ? Buffer.concat([this.pending, rest]) : rest;
-      if (this.reqBodyDone) this.runService(txn);
-      return;
-    }
-    if (bodyPart.length > 0) {
-      if (this.serverSock) {
-        if (!this.serverSock.write(bodyPart)) this.client.pause();
-      } else {
-        this.reqBuffered.push(bodyPart);
+    } else {
+      // Not connected yet, or a local service waiting for the body: keep the payload.
+      if (chunks) {
+        for (let i = 0; i + 1 < ranges.length; i += 2) {
+          if (ranges[i + 1]! > ranges[i]!) this.keepBody(d.subarray(ranges[i]!, ranges[i + 1]!));
+        }
+      } else if (used > 0) {
+        this.keepBody(used === d.length ? d : d.subarray(0, used));
+      }
+      if (this.pendingService) {
+        if (this.reqBufferedBytes > this.limits.bufsize) {
+          this.pendingService = undefined;
+          this.reqBuffered = [];
+          this.reqBufferedBytes = 0;
+          return this.replyError(413, 'PR--');
+        }
+        if (rest) this.pending = this.pending ? Buffer.concat([this.pending, rest]) : rest;
+        if (this.reqBodyDone) this.runService(txn);
+        return;
       }
     }
     if (this.reqBodyDone) txn.requestSentAt = Date.now();
@@ -516,6 +537,12 @@ export class HttpSession {
       this.pending = this.pending ? Buffer.concat([this.pending, rest]) : rest;
       if (this.pending.length > this.limits.bufsize) this.client.pause();
     }
+  }
+
+  /** Keeps request payload bytes (decoded) until the server connection is ready or a service reads them. */
+  private keepBody(b: Buffer): void {
+    this.reqBuffered.push(b);
+    this.reqBufferedBytes += b.length;
   }
 
   // ---------------------------------------------------------------- server side
@@ -620,30 +647,36 @@ export class HttpSession {
   }
 
   private forwardResponseBody(txn: HttpTxn, d: Buffer): void {
-    let part = d;
+    let used = d.length;
     let complete = false;
-    if (this.resChunks) {
-      const used = this.resChunks.feed(d, 0, d.length);
-      if (this.resChunks.error) {
+    const chunks = this.resChunks;
+    if (chunks) {
+      const ranges = this.ranges;
+      ranges.length = 0;
+      used = chunks.feed(d, 0, d.length, ranges);
+      if (chunks.error) {
         this.backend!.counters.failedResp++;
         observeHttpFailure(this.server, 'body');
         txn.termination = 'SD--';
         this.endTransaction(false);
         return this.close();
       }
-      if (used < d.length) part = d.subarray(0, used);
-      complete = this.resChunks.done;
-    } else if (!this.resUntilClose) {
-      const n = Math.min(this.resRemaining, d.length);
-      if (n < d.length) part = d.subarray(0, n);
-      this.resRemaining -= n;
-      complete = this.resRemaining === 0;
+      complete = chunks.done;
+      // Re-framed as HAProxy sends it (see rechunk.ts).
+      txn.bytesOut += writeChunked(this.client, d, ranges, complete ? lastChunk(chunks.trailers) : undefined);
+      if (this.client.writableNeedDrain) this.serverSock?.pause();
+    } else {
+      if (!this.resUntilClose) {
+        used = Math.min(this.resRemaining, d.length);
+        this.resRemaining -= used;
+        complete = this.resRemaining === 0;
+      }
+      txn.bytesOut += used;
+      if (used > 0 && !this.client.write(used === d.length ? d : d.subarray(0, used))) this.serverSock?.pause();
     }
-    txn.bytesOut += part.length;
-    if (part.length > 0 && !this.client.write(part)) this.serverSock?.pause();
     // Bytes beyond the end of the response: the server is out of step, its connection must not
     // be reused (they would become another client's response).
-    if (part.length < d.length) txn.serverClose = true;
+    if (used < d.length) txn.serverClose = true;
     if (complete) this.endResponse(txn);
   }
 

@@ -87,7 +87,8 @@ function startCounting(): Promise<Counting> {
             if (!l) return;
             const sizeText = l.text.split(';')[0]!;
             if (!/^[0-9a-fA-F]+[ \t]*$/.test(sizeText)) return fail('bad chunk size');
-            if (!l.crlf || sizeText !== sizeText.trimEnd()) odd ||= `chunk size line ${JSON.stringify(l.text)}`;
+            // HAProxy's form: CRLF, upper-case hex without leading zeros, no extension.
+            if (!l.crlf || !/^(0|[1-9A-F][0-9A-F]*)$/.test(l.text)) odd ||= `chunk size line ${JSON.stringify(l.text)}`;
             const size = parseInt(sizeText, 16);
             pos = l.next;
             if (size === 0) {
@@ -260,7 +261,7 @@ listen fuzz
     console.log(
       `fuzz seed ${SEED}: ${ran} cases in ${elapsed} ms, ${answered} answered, ${closedByProxy} closed by portico; ` +
         `backend saw ${backend.seen.length} requests (reference allows ${totalExpected}); ${unexpected.length} unexpected, ${backend.malformed.length} malformed, ` +
-        `${backend.notReframed.length} chunked bodies passed on with the client's non-canonical framing (pending engine fix)`,
+        `${backend.notReframed.length} chunked bodies passed on with the client's non-canonical framing`,
     );
     expect({
       exitCode: portico.proc.exitCode,
@@ -268,7 +269,8 @@ listen fuzz
       malformed: backend.malformed.slice(0, 5),
       unexpected: unexpected.slice(0, 10),
       withinReference: backend.seen.length <= totalExpected,
-    }, `seed ${SEED}; stderr:\n${portico.stderr.slice(-20).join('\n')}`).toEqual({ exitCode: null, ran: CASES, malformed: [], unexpected: [], withinReference: true });
+      notReframed: backend.notReframed.slice(0, 5),
+    }, `seed ${SEED}; stderr:\n${portico.stderr.slice(-20).join('\n')}`).toEqual({ exitCode: null, ran: CASES, malformed: [], unexpected: [], withinReference: true, notReframed: [] });
     // Still serving a valid request afterwards.
     const r = await httpRequest(port, '/after-fuzz');
     expect(r.status).toBe(200);

@@ -201,7 +201,8 @@ function runClient(port: number, id: number): Promise<ClientResult> {
             for (;;) {
               const le = buf.indexOf('\r\n', pos);
               if (le < 0) return false;
-              const size = parseInt(buf.slice(pos, le), 16);
+              // Re-framed as HAProxy does: upper-case hex, no leading zeros, no extension.
+              const size = /^(0|[1-9A-F][0-9A-F]*)$/.test(buf.slice(pos, le)) ? parseInt(buf.slice(pos, le), 16) : NaN;
               if (Number.isNaN(size)) {
                 res.wrong.push(`portico sent a bad chunk size ${JSON.stringify(buf.slice(pos, le))}`);
                 finish();

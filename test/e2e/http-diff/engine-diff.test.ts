@@ -206,6 +206,19 @@ async function one(side: Side, listen: ListenName, steps: Step[] | string, opts:
   return { responses, closed: ex.closed, seen: await collectSeen(side, before) };
 }
 
+/**
+ * Like one(), and also compares chunked bodies as framed on the wire: what the servers received
+ * and what the client got after the first response head (both proxies re-frame chunked bodies).
+ */
+async function framed(side: Side, listen: ListenName, steps: Step[] | string, opts: { ms?: number; head?: boolean[] } = {}): Promise<Obs> {
+  const before = marks(side);
+  const ex = await exchange(side.ports[listen], steps, opts.ms ?? 1500);
+  const seen = await collectSeen(side, before);
+  const requestWire = Object.entries(side.be).flatMap(([n, b]) => b.seen.slice(before[n]).map((q) => q.wire));
+  const responseWire = ex.raw.slice(ex.raw.indexOf('\r\n\r\n') + 4);
+  return { responses: splitResponses(ex.raw, opts.head), closed: ex.closed, seen, extra: { requestWire, responseWire } };
+}
+
 const H = 'Host: example.test\r\n';
 const get = (path: string, extra = '') => `GET ${path} HTTP/1.1\r\n${H}${extra}\r\n`;
 const getClose = (path: string, extra = '') => get(path, `${extra}Connection: close\r\n`);
@@ -272,9 +285,21 @@ const CASES: Case[] = [
   { name: 'HTTP/1.0 request without Host', run: (s) => one(s, 'basic', 'GET /ten HTTP/1.0\r\n\r\n') },
   { name: 'HTTP/1.1 request without Host', run: (s) => one(s, 'basic', 'GET /nohost HTTP/1.1\r\nConnection: close\r\n\r\n') },
   { name: 'POST with content-length body', run: (s) => one(s, 'basic', `POST /p HTTP/1.1\r\n${H}Content-Length: 11\r\nConnection: close\r\n\r\nhello world`) },
-  { name: 'chunked request body', run: (s) => one(s, 'basic', `POST /c HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n`) },
-  { name: 'chunked request with extension and trailer', run: (s) => one(s, 'basic', `POST /c HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n5;ext=1\r\nhello\r\n0\r\nx-trailer: t\r\n\r\n`) },
-  { name: 'chunked response', run: (s) => one(s, 'basic', getClose('/chunked')) },
+  { name: 'chunked request body', run: (s) => framed(s, 'basic', `POST /c HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n`) },
+  { name: 'chunked request with extension and trailer', run: (s) => framed(s, 'basic', `POST /c HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n5;ext=1\r\nhello\r\n0\r\nx-trailer: t\r\n\r\n`) },
+  {
+    name: 'chunked request, odd framing (leading zeros, blanks, bare LF, extensions, trailers)',
+    run: (s) => framed(s, 'basic', `POST /odd HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n0003 \nabc\n00A;x="y z"\r\n0123456789\r\n1;e\r\n!\r\n0\nX-Up: One\ntrailer-b: 2\r\n\r\n`),
+  },
+  {
+    name: 'chunked request body in several reads: one chunk per read',
+    run: (s) => framed(s, 'basic', [`POST /reads HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n5\r\nhello\r\n6\r\n world\r\n`, { wait: 150 }, '0a\r\n0123456789\r\n3\r\nab', { wait: 150 }, 'c\r\n', { wait: 150 }, '0\r\n\r\n']),
+  },
+  {
+    name: 'chunked request, then a pipelined request',
+    run: (s) => framed(s, 'basic', `POST /first HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n${getClose('/second')}`),
+  },
+  { name: 'chunked response', run: (s) => framed(s, 'basic', getClose('/chunked')) },
   { name: 'large request and response bodies', run: (s) => one(s, 'basic', [`POST /size/2000000 HTTP/1.1\r\n${H}Content-Length: 1000000\r\nConnection: close\r\n\r\n`, Buffer.alloc(1_000_000, 'y')], { ms: 5000 }) },
   { name: 'close-delimited response', run: (s) => one(s, 'basic', getClose('/eof')) },
   { name: 'close-delimited response, keep-alive client', run: (s) => one(s, 'basic', get('/eof')) },
@@ -298,7 +323,7 @@ const CASES: Case[] = [
   { name: 'HTTP/1.0 client without keep-alive closes', run: (s) => one(s, 'basic', `GET /k HTTP/1.0\r\n${H}\r\n`) },
   { name: 'keep-alive connection stays open', run: (s) => one(s, 'basic', get('/ka'), { ms: 400 }) },
   // ---- message safety
-  { name: 'CL + TE: CL dropped, chunked forwarded, then close', run: (s) => one(s, 'basic', `POST /clte HTTP/1.1\r\n${H}Content-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /smuggled HTTP/1.1\r\n${H}\r\n`) },
+  { name: 'CL + TE: CL dropped, chunked forwarded, then close', run: (s) => framed(s, 'basic', `POST /clte HTTP/1.1\r\n${H}Content-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /smuggled HTTP/1.1\r\n${H}\r\n`) },
   { name: 'two different Content-Length: 400', run: (s) => one(s, 'basic', `POST / HTTP/1.1\r\n${H}Content-Length: 5\r\nContent-Length: 6\r\n\r\nhello`) },
   { name: 'identical Content-Length merged', run: (s) => one(s, 'basic', `POST /same HTTP/1.1\r\n${H}Content-Length: 5\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello`) },
   { name: 'Content-Length list "5, 5"', run: (s) => one(s, 'basic', `POST /list HTTP/1.1\r\n${H}Content-Length: 5, 5\r\nConnection: close\r\n\r\nhello`) },
@@ -308,11 +333,11 @@ const CASES: Case[] = [
   { name: 'Transfer-Encoding chunked, chunked: 400', run: (s) => one(s, 'basic', `POST / HTTP/1.1\r\n${H}Transfer-Encoding: chunked, chunked\r\n\r\n0\r\n\r\n`) },
   { name: 'Transfer-Encoding xchunked: 400', run: (s) => one(s, 'basic', `POST / HTTP/1.1\r\n${H}Transfer-Encoding: xchunked\r\n\r\n0\r\n\r\n`) },
   { name: 'two Transfer-Encoding headers: 400', run: (s) => one(s, 'basic', `POST / HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`) },
-  { name: 'Transfer-Encoding gzip, chunked', run: (s) => one(s, 'basic', `POST /gz HTTP/1.1\r\n${H}Transfer-Encoding: gzip, chunked\r\nConnection: close\r\n\r\n3\r\nabc\r\n0\r\n\r\n`) },
+  { name: 'Transfer-Encoding gzip, chunked', run: (s) => framed(s, 'basic', `POST /gz HTTP/1.1\r\n${H}Transfer-Encoding: gzip, chunked\r\nConnection: close\r\n\r\n3\r\nabc\r\n0\r\n\r\n`) },
   { name: 'Transfer-Encoding chunked on HTTP/1.0 (forwarded, server connection not kept)', run: (s) => one(s, 'basic', `POST / HTTP/1.0\r\n${H}Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n`) },
   { name: 'HTTP/1.0 GET with a body: 413', run: (s) => one(s, 'basic', `GET / HTTP/1.0\r\n${H}Content-Length: 5\r\n\r\nhello`) },
   { name: 'obs-fold is unfolded', run: (s) => one(s, 'basic', `GET /fold HTTP/1.1\r\n${H}X-Folded: a\r\n  b\r\n\tc\r\nConnection: close\r\n\r\n`) },
-  { name: 'Transfer-Encoding value on a folded line', run: (s) => one(s, 'basic', `POST /tefold HTTP/1.1\r\n${H}Transfer-Encoding: \r\n chunked\r\nX-After: 1\r\nConnection: close\r\n\r\n3\r\nabc\r\n0\r\n\r\n`) },
+  { name: 'Transfer-Encoding value on a folded line', run: (s) => framed(s, 'basic', `POST /tefold HTTP/1.1\r\n${H}Transfer-Encoding: \r\n chunked\r\nX-After: 1\r\nConnection: close\r\n\r\n3\r\nabc\r\n0\r\n\r\n`) },
   {
     name: 'HTTP/1.0 keep-alive client sending a chunked body, then a pipelined request',
     run: (s) => one(s, 'basic', `PUT /ten-chunked HTTP/1.0\r\n${H}Connection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\nGET /next HTTP/1.1\r\n${H}\r\n`),
@@ -336,7 +361,7 @@ const CASES: Case[] = [
   // ---- what servers say
   ...Object.keys(RAW_RESPONSES).map((name) => ({
     name: `server response: ${name}`,
-    run: (s: Side) => one(s, 'basic', getClose(`/resp/${name}`)),
+    run: (s: Side) => framed(s, 'basic', getClose(`/resp/${name}`)),
   })),
   { name: 'HEAD to a chunked response', run: (s) => one(s, 'basic', [`HEAD /chunked HTTP/1.1\r\n${H}\r\n`, { wait: 100 }, getClose('/next')], { head: [true, false] }) },
   // ---- server connections

@@ -11,6 +11,8 @@ export interface SeenRequest {
   /** The request head exactly as the backend received it (latin1), without the final empty line. */
   head: string;
   body: string;
+  /** The body bytes as framed on the wire (chunk sizes, extensions, trailers). */
+  wire: string;
 }
 
 /** Canned raw responses for /resp/NAME: how the proxy treats what a server says. The server closes after. */
@@ -33,6 +35,7 @@ export const RAW_RESPONSES: Record<string, string> = {
   teidentity: 'HTTP/1.1 200 OK\r\ntransfer-encoding: identity\r\n\r\nuntil close',
   tegzip: 'HTTP/1.1 200 OK\r\nx-before: 1\r\ntransfer-encoding: gzip, chunked\r\nx-after: 1\r\n\r\n2\r\nok\r\n0\r\n\r\n',
   chunktrailer: 'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n2;x=y\r\nok\r\n0\r\nx-t: 1\r\n\r\n',
+  chunkodd: 'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n002 \nok\n00a;a="b"\r\n0123456789\r\n1\r\nx\r\n0\nX-Up: A\n\n',
   setcookies: 'HTTP/1.1 200 OK\r\nset-cookie: a=1\r\nset-cookie: b=2\r\nvary: a\r\nvary: b\r\ncontent-length: 2\r\n\r\nok',
 };
 
@@ -65,8 +68,8 @@ function dechunk(buf: string, from: number): { body: string; end: number } | und
     }
     if (buf.length < le + 2 + size + 2) return undefined;
     body += buf.slice(le + 2, le + 2 + size);
-    // Decoded as HAProxy would: a bare LF may end the chunk data (portico passes the client's
-    // framing on as it is; test/e2e/fuzz/requests.test.ts tracks that separately).
+    // Decoded as HAProxy would: a bare LF may end the chunk data (both proxies re-frame bodies
+    // they forward; the `wire` bytes show how).
     pos = buf[le + 2 + size] === '\n' ? le + 2 + size + 1 : le + 2 + size + 2;
   }
 }
@@ -113,8 +116,8 @@ export function startRawBackend(name: string, port = 0): Promise<RawBackend> {
         body = buf.slice(eoh + 4, eoh + 4 + n);
         end = eoh + 4 + n;
       }
+      b.seen.push({ head, body, wire: buf.slice(eoh + 4, end) });
       buf = buf.slice(end);
-      b.seen.push({ head, body });
       const closeAfter = /^connection:.*close/im.test(head) || lines[0]!.endsWith('HTTP/1.0') && !/^connection:.*keep-alive/im.test(head);
       const path = uri.replace(/^https?:\/\/[^/]*/, '');
       const send = (status: number, headers: string[], payload: string, reason = 'OK') => {
