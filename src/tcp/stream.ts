@@ -112,7 +112,7 @@ class TcpSession {
     const { client, fe } = this;
     const server = r.socket;
     this.server = server;
-    bindServerSession(r.server, server, (why) => this.finish(`${why}D`));
+    bindServerSession(r.server, server, (why) => this.finish(`${why}-`));
     server.allowHalfOpen = true;
     this.backendSource = { address: server.localAddress, port: server.localPort };
     const t = be.timeouts;

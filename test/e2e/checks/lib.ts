@@ -5,7 +5,7 @@
  */
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { connect, createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
-import { sleep, type Proc } from '../harness.js';
+import { freePorts, sleep, startHaproxy, startPortico, type Proc } from '../harness.js';
 
 export interface CtlBackend {
   name: string;
@@ -156,4 +156,23 @@ export async function waitLine(p: Proc, re: RegExp, ms: number): Promise<string 
 /** Output lines (stdout + stderr) matching `re`, without syslog headers or [WARNING] tags. */
 export function lines(p: Proc, re: RegExp): string[] {
   return [...p.stdout, ...p.stderr].filter((l) => re.test(l)).map((l) => l.replace(/^<\d+>\S*\s*|^\[\w+\]\s+\(\d+\) : /, ''));
+}
+
+export type Target = 'portico' | 'haproxy';
+
+/**
+ * Starts portico or haproxy with `cfg(ports)` on `n` fresh ports, waiting for `ready(ports)` to
+ * listen. Another test file may grab a port between freePorts() and the bind: then it starts
+ * again on new ports (at most 3 times).
+ */
+export async function startOn(target: Target, n: number, cfg: (ports: number[]) => string, ready: (ports: number[]) => number[] = (p) => p): Promise<{ p: Proc; ports: number[] }> {
+  for (let attempt = 1; ; attempt++) {
+    const ports = await freePorts(n);
+    try {
+      const p = target === 'portico' ? await startPortico(cfg(ports), ready(ports)) : await startHaproxy(cfg(ports), ready(ports));
+      return { p, ports };
+    } catch (e) {
+      if (attempt >= 3 || !/Address already in use|EADDRINUSE/.test(String(e))) throw e;
+    }
+  }
 }

@@ -5,13 +5,14 @@
  * (which keeps passing) would say anything.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePorts, hasHaproxy, rawExchange, sleep, startHaproxy, startPortico, type Proc } from '../harness.js';
-import { ctlBackend, echoBackend, waitLine, type CtlBackend } from './lib.js';
+import { freePorts, hasHaproxy, rawExchange, type Proc } from '../harness.js';
+import { ctlBackend, echoBackend, startOn, waitLine, type CtlBackend, type Target } from './lib.js';
 
 const HAVE_HAPROXY = hasHaproxy();
 
-const head = `global
+const head = (ready: number) => `global
     log stdout format raw local0
+    stats socket ipv4@127.0.0.1:${ready} level admin
 defaults
     log global
     timeout connect 2s
@@ -32,11 +33,18 @@ async function requests(port: number, path: string, n: number, ms = 3000): Promi
   return out;
 }
 
-/** Starts portico (and haproxy when installed) with `cfg(port)`; each gets its own frontend port. */
-async function startBoth(cfg: (fe: number) => string): Promise<{ procs: { name: string; p: Proc; fe: number }[] }> {
-  const [pf, hf] = await freePorts(2);
-  const procs = [{ name: 'portico', p: await startPortico(cfg(pf!), [pf!]), fe: pf! }];
-  if (HAVE_HAPROXY) procs.push({ name: 'haproxy', p: await startHaproxy(cfg(hf!), [hf!]), fe: hf! });
+/**
+ * Starts portico (and haproxy when installed) with `cfg(fe, ready)`; each gets its own ports. The
+ * harness waits for `ready` to listen (a `stats socket`), never connecting to the frontend: in TCP
+ * mode that probe would be a session of its own.
+ */
+async function startBoth(cfg: (fe: number, ready: number) => string): Promise<{ procs: { name: string; p: Proc; fe: number }[] }> {
+  const targets: Target[] = HAVE_HAPROXY ? ['portico', 'haproxy'] : ['portico'];
+  const procs: { name: string; p: Proc; fe: number }[] = [];
+  for (const t of targets) {
+    const { p, ports } = await startOn(t, 2, ([fe, ready]) => cfg(fe!, ready!), ([, ready]) => [ready!]);
+    procs.push({ name: t, p, fe: ports[0]! });
+  }
   return { procs };
 }
 
@@ -51,7 +59,7 @@ describe('observe layer7', () => {
 
   it('on-error mark-down: error-limit 5xx in a row take the server DOWN with "Health analyze"', async () => {
     a.forceStatus = 500;
-    const cfg = (fe: number) => `${head}    mode http
+    const cfg = (fe: number, ready: number) => `${head(ready)}    mode http
 frontend fe
     bind 127.0.0.1:${fe}
     default_backend app
@@ -92,7 +100,7 @@ backend app
   }, 40_000);
 
   it('on-error sudden-death: the first batch leaves one check to live, the second one kills (with log-health-checks)', async () => {
-    const cfg = (fe: number) => `${head}    mode http
+    const cfg = (fe: number, ready: number) => `${head(ready)}    mode http
 frontend fe
     bind 127.0.0.1:${fe}
     default_backend app
@@ -136,7 +144,7 @@ describe('observe layer4', () => {
     const a = await ctlBackend('a');
     const b = await ctlBackend('b');
     const [closed] = await freePorts(1);
-    const cfg = (fe: number) => `${head}    mode http
+    const cfg = (fe: number, ready: number) => `${head(ready)}    mode http
 frontend fe
     bind 127.0.0.1:${fe}
     default_backend app
@@ -165,13 +173,13 @@ backend app
     if (HAVE_HAPROXY) expect(seen['portico']).toEqual(seen['haproxy']);
   }, 40_000);
 
-  it('TCP mode: the same through the L4 engine (the port probe counts as a session)', async () => {
+  it('TCP mode: the same through the L4 engine', async () => {
     const echo = await echoBackend('echo');
     const [closed] = await freePorts(1);
-    const cfg = (fe: number) => `${head}    mode tcp
+    const cfg = (fe: number, ready: number) => `${head(ready)}    mode tcp
 listen app
     bind 127.0.0.1:${fe}
-    retries 0
+    retries 1
     server s1 127.0.0.1:${closed} check port ${echo.port} inter 10s observe layer4 error-limit 2 on-error mark-down
     server s2 127.0.0.1:${echo.port} backup
 `;
@@ -179,12 +187,9 @@ listen app
     const seen: Record<string, string[]> = {};
     try {
       for (const { name, p, fe } of procs) {
-        // The harness's probe of the listening port was a first TCP session, hence a first error.
-        await sleep(100);
         expect(await rawExchange(fe, 'hello', 1500), name).toBe('');
         expect(await waitLine(p, /Server app\/s1 is DOWN/, 3000), name).toBeDefined();
         seen[name] = logLines(p, /Server app\/s1/);
-        await sleep(50);
         expect(await rawExchange(fe, 'ping\n', 500), name).toBe('echo\nping\n');
       }
     } finally {
