@@ -100,8 +100,11 @@ export class HttpSession {
   /** Request payload (decoded: no chunk framing) received before the server connection was ready. */
   private reqBuffered: Buffer[] = [];
   private reqBufferedBytes = 0;
-  /** Payload [from, to) offsets the chunk decoder reports for one read (reused). */
+  /** Payload [from, to) offsets the chunk decoders report for one read (reused), per direction. */
   private readonly ranges: number[] = [];
+  private readonly resRanges: number[] = [];
+  /** Bytes of the first response read already run through resChunks (head and body in one read), else -1. */
+  private resFed = -1;
   /** Response parsing and body state. */
   private resPending: Buffer | undefined;
   private res: ParsedResponse | undefined;
@@ -323,6 +326,7 @@ export class HttpSession {
     this.res = undefined;
     this.resPending = undefined;
     this.resChunks = undefined;
+    this.resFed = -1;
     this.resRemaining = 0;
     this.resUntilClose = false;
     // Request body framing.
@@ -575,6 +579,14 @@ export class HttpSession {
         return this.replyError(502, 'PH--', true);
       }
       this.resPending = r.consumed < buf.length ? buf.subarray(r.consumed) : undefined;
+      // Chunks that came in the same read as the head are checked before the head goes out: a
+      // bad one makes it a bad response (502, PH), as HAProxy parses the whole read first.
+      if (r.framing === 'chunked' && this.resPending && !this.prefeedChunks(this.resPending)) {
+        this.backend!.counters.failedResp++;
+        this.server!.counters.failedResp++;
+        observeHttpFailure(this.server, 'headers');
+        return this.replyError(502, 'PH--', true);
+      }
       const status = r.head.status;
       observeHttpStatus(this.server, status);
       if (status >= 100 && status < 200 && status !== 101) {
@@ -591,6 +603,19 @@ export class HttpSession {
       this.stick?.response(status, txn.responseAt);
       return this.startResponse(txn, r);
     }
+  }
+
+  /** Starts decoding a chunked response body with `d`; false when its framing is already bad. */
+  private prefeedChunks(d: Buffer): boolean {
+    const chunks = new ChunkedDecoder(this.limits, 502);
+    this.resRanges.length = 0;
+    this.resFed = chunks.feed(d, 0, d.length, this.resRanges);
+    if (chunks.error) {
+      this.resFed = -1;
+      return false;
+    }
+    this.resChunks = chunks;
+    return true;
   }
 
   private startResponse(txn: HttpTxn, r: ParsedResponse): void {
@@ -617,11 +642,11 @@ export class HttpSession {
     txn.cookieStatus = `${this.cookie.status}${this.cookie.setStatus}`;
     const headers = prepareResponseHeaders(txn, this.connMode, upgrade);
     const head = serializeResponseHead({ ...r.head, headers });
-    this.resChunks = undefined;
     this.resRemaining = 0;
     this.resUntilClose = false;
+    if (r.framing !== 'chunked') this.resChunks = undefined;
     if (r.framing === 'length') this.resRemaining = r.contentLength;
-    else if (r.framing === 'chunked') this.resChunks = new ChunkedDecoder(this.limits, 502);
+    else if (r.framing === 'chunked') this.resChunks ??= new ChunkedDecoder(this.limits, 502);
     else if (r.framing === 'until-close') this.resUntilClose = true;
     txn.bytesOut += head.length;
     if (upgrade) {
@@ -651,9 +676,15 @@ export class HttpSession {
     let complete = false;
     const chunks = this.resChunks;
     if (chunks) {
-      const ranges = this.ranges;
-      ranges.length = 0;
-      used = chunks.feed(d, 0, d.length, ranges);
+      const ranges = this.resRanges;
+      if (this.resFed >= 0) {
+        // Already decoded with the head (prefeedChunks).
+        used = this.resFed;
+        this.resFed = -1;
+      } else {
+        ranges.length = 0;
+        used = chunks.feed(d, 0, d.length, ranges);
+      }
       if (chunks.error) {
         this.backend!.counters.failedResp++;
         observeHttpFailure(this.server, 'body');

@@ -363,6 +363,7 @@ const CASES: Case[] = [
     name: `server response: ${name}`,
     run: (s: Side) => framed(s, 'basic', getClose(`/resp/${name}`)),
   })),
+  { name: 'bad chunk in the same read as the response head: 502, connection kept', run: (s) => one(s, 'basic', [get('/resp/badchunk'), { wait: 100 }, getClose('/after')]) },
   { name: 'HEAD to a chunked response', run: (s) => one(s, 'basic', [`HEAD /chunked HTTP/1.1\r\n${H}\r\n`, { wait: 100 }, getClose('/next')], { head: [true, false] }) },
   // ---- server connections
   {
