@@ -9,6 +9,8 @@ import type { BackendRuntime } from '../runtime/backend.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { ServerRuntime } from '../runtime/server.js';
 import { addServerCommand } from './add-server.js';
+import { shutdownSession } from './show-sess.js';
+import { shutdownFrontend } from './shutdown-frontend.js';
 import { stickTables } from './commands-show.js';
 import { PERMISSION_DENIED, levelAtLeast, type CliContext, type Command } from './types.js';
 
@@ -120,6 +122,14 @@ export const ADMIN_COMMANDS: readonly Command[] = [
   {
     words: ['enable', 'frontend'], level: 'admin', usage: 'enable frontend <frontend>', desc: 're-enable specific frontend',
     run: (args, ctx) => frontendOp(args, ctx, true),
+  },
+  {
+    words: ['shutdown', 'frontend'], level: 'admin', usage: 'shutdown frontend <frontend>', desc: 'stop a specific frontend',
+    run: (args, ctx) => shutdownFrontend(ctx.rt, args[2]),
+  },
+  {
+    words: ['shutdown', 'session'], level: 'admin', usage: 'shutdown session [id]', desc: 'kill a specific session',
+    run: (args, ctx) => shutdownSession(ctx.rt, args[2]),
   },
   {
     words: ['shutdown', 'sessions', 'server'], level: 'admin', usage: 'shutdown sessions server <bk>/<srv>', desc: 'kill sessions on a server',

@@ -83,7 +83,7 @@ export const SHOW_COMMANDS: readonly Command[] = [
   },
   {
     words: ['show', 'sess'], level: 'operator', usage: 'show sess [id]', desc: 'report the list of current sessions or dump this exact session',
-    run: (_args, ctx) => showSess(ctx.rt),
+    run: (args, ctx) => showSess(ctx.rt, args[2]),
   },
   {
     words: ['show', 'errors'], level: 'operator', usage: 'show errors [<px>] [request|response]',

@@ -453,7 +453,7 @@ export class HttpSession {
     this.serverSock = sock;
     txn.server = server;
     txn.connectedAt = Date.now();
-    bindServerSession(server, sock, (why) => { if (this.serverSock === sock && this.txn) { this.txn.termination = `${why}${this.res ? 'D' : 'H'}--`; this.close(); } });
+    bindServerSession(server, sock, (why) => { if (this.serverSock === sock && this.txn) { if (!this.res) return this.replyError(502, `${why}H--`); this.txn.termination = `${why}D--`; this.close(); } });
     // Request head, adjusted for the server side.
     const req = txn.req!;
     const headers = prepareRequestHeaders(txn, this.connMode, this.client, this.listener);

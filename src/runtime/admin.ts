@@ -92,6 +92,16 @@ export function bindServerSession(s: ServerRuntime, sock: Socket, kill: SessionK
   map.set(sock, kill);
 }
 
+/** `shutdown session`: kills the session bound to `s`'s connection `sock`; false when none is. */
+export function killBoundSession(s: ServerRuntime, sock: Socket, cause: KillCause): boolean {
+  const e = serverExtra.get(s);
+  const kill = e?.bySocket.get(sock);
+  if (!kill) return false;
+  e!.bySocket.delete(sock);
+  kill(cause);
+  return true;
+}
+
 /** Sessions currently bound to or registered on `s`. */
 export function serverSessionCount(s: ServerRuntime): number {
   const e = serverExtra.get(s);

@@ -3,7 +3,8 @@
  * the page itself behind its access rules (`stats http-request`, `stats auth`, `stats admin if
  * COND`, evaluated per request), `http-request use-service prometheus-exporter`, and the
  * counters the engine leaves to the stats module (denials, intercepted requests, transactions
- * without a request, listener figures: see stats/accounting.ts).
+ * without a request, listener figures: see stats/accounting.ts), and the HTTP transactions in
+ * progress that `show sess` lists (cli-api/streams.ts).
  */
 import { Diagnostics } from '../core/diag.js';
 import type { Proxy } from '../config/model.js';
@@ -16,6 +17,7 @@ import { DEFAULT_STATS_REALM, serveStats, servePrometheus, statsRequestMatches, 
 import { staticBackend, type HttpHooks, type LocalReply } from '../http/txn-hooks.js';
 import type { HttpTxn } from '../http/txn.js';
 import type { Runtime } from './runtime.js';
+import { httpStreamEnded, httpStreamStarted } from '../cli-api/streams.js';
 
 export function attachStatsHooks(rt: Runtime, hooks: HttpHooks, compiled: CompiledRules, env: EvalEnv, diags = new Diagnostics()): void {
   const access = compileAllStatsAccess(compiled, diags);
@@ -69,9 +71,10 @@ export function attachStatsHooks(rt: Runtime, hooks: HttpHooks, compiled: Compil
     return servePrometheus(rt, { uri: txn.req!.head.uri });
   };
 
-  // Counting around the rules and at the end of each transaction.
+  // Counting around the rules and at the end of each transaction; the streams `show sess` lists.
   const request = hooks.request;
   hooks.request = (txn) => {
+    httpStreamStarted(txn);
     const v = request ? request(txn) : { kind: 'forward' as const, backend: staticBackend(txn) };
     countRequestVerdict(txn, v);
     return v;
@@ -86,6 +89,7 @@ export function attachStatsHooks(rt: Runtime, hooks: HttpHooks, compiled: Compil
   }
   const log = hooks.log;
   hooks.log = (txn) => {
+    httpStreamEnded(txn);
     countTransactionEnd(txn);
     log?.(txn);
   };
