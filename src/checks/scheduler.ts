@@ -192,7 +192,7 @@ export class CheckScheduler {
         const w = agentWeight(r.weightPercent, this.cfg.weight, this.cfg.dynamicLb ?? true);
         if (typeof w === 'number' && w !== this.userWeight) {
           this.userWeight = w;
-          this.hooks.emit({ type: 'weight', weight: this.effectiveWeight() });
+          this.hooks.emit({ type: 'weight', weight: this.lbWeight() });
         }
       }
       if (r.maxconn !== undefined) this.hooks.emit({ type: 'maxconn', maxconn: r.maxconn });
@@ -330,19 +330,48 @@ export class CheckScheduler {
     this.noServerLeft();
   }
 
+  /** "UP" or "DOWN" as HAProxy words the operational state in admin messages. */
+  private upDown(): string {
+    return this.state === 'stopped' ? 'DOWN' : 'UP';
+  }
+
+  /** Agent `ready` / `drain` / `maint`: HAProxy's forced admin states, with its messages. */
   private setAdmin(admin: 'ready' | 'drain' | 'maint'): void {
     const was = { ...this.admin };
+    const wasUp = this.state !== 'stopped';
     this.admin = { maint: admin === 'maint', drain: admin === 'drain' };
     if (was.maint === this.admin.maint && was.drain === this.admin.drain) return;
+    if (was.maint && !this.admin.maint) this.leaveMaintenance();
     this.hooks.emit({ type: 'admin', admin });
-    if (admin === 'drain') {
-      const text = `${this.name()} enters drain state${countsText(this.hooks.counts(), 'online')}.`;
-      this.hooks.emit({ type: 'log', level: 'notice', text, console: text });
-    } else if (admin === 'maint') {
-      const text = `${this.name()} is going DOWN for maintenance${countsText(this.hooks.counts(), 'left')}.`;
-      this.hooks.emit({ type: 'log', level: 'alert', text, console: text });
-      this.noServerLeft();
+    const say = (text: string, level: 'notice' | 'alert' = 'notice') => this.hooks.emit({ type: 'log', level, text, console: text });
+    if (admin === 'maint') {
+      if (wasUp) {
+        say(`${this.name()} is going DOWN for maintenance${countsText(this.hooks.counts(), 'left')}.`, 'alert');
+        this.noServerLeft();
+      } else say(`${this.name()} was DOWN and now enters maintenance.`);
+    } else if (was.maint) {
+      say(`${this.name()} is ${this.upDown()}/${admin === 'drain' ? 'DRAIN' : 'READY'} (leaving forced maintenance).`);
+      if (admin === 'drain') say(`${this.name()} remains in forced drain mode.`);
+    } else if (admin === 'drain') {
+      say(`${this.name()} enters drain state${countsText(this.hooks.counts(), this.state === 'stopped' ? 'left' : 'online')}.`);
+    } else {
+      say(`${this.name()} is ${this.upDown()} (leaving forced drain).`);
     }
+  }
+
+  /**
+   * Leaving forced maintenance: HAProxy restarts the health check at `rise` (so a server that was
+   * DOWN is UP again until its next check says otherwise) and the server comes back unless its
+   * agent or tracked server keeps it down. Emits the state change; the caller writes the message.
+   */
+  leaveMaintenance(): void {
+    this.admin.maint = false;
+    if (this.cfg.check) this.health.health = this.health.rise;
+    if (this.state !== 'stopped' || !this.canBeUp()) return;
+    const slow = (this.cfg.slowstart ?? 0) > 0;
+    this.upSince = this.clock.now();
+    this.transition(slow ? 'starting' : 'running');
+    if (slow) this.warmup();
   }
 
   /** Slow start: the effective weight grows from 1/16 to full over `slowstart`, refreshed at least every second. */
@@ -354,10 +383,10 @@ export class CheckScheduler {
       if (this.state !== 'starting') return;
       if (this.clock.now() - this.upSince >= ss) {
         this.transition('running');
-        this.hooks.emit({ type: 'weight', weight: this.effectiveWeight() });
+        this.hooks.emit({ type: 'weight', weight: this.lbWeight() });
         return;
       }
-      this.hooks.emit({ type: 'weight', weight: this.effectiveWeight() });
+      this.hooks.emit({ type: 'weight', weight: this.lbWeight() });
       this.warmup();
     }, step);
   }
@@ -365,6 +394,15 @@ export class CheckScheduler {
   /** The weight the LB should use now (0 when down, in maintenance or draining). */
   effectiveWeight(): number {
     if (this.state === 'stopped' || this.admin.maint || this.admin.drain) return 0;
+    return this.lbWeight();
+  }
+
+  /**
+   * The weight for the load balancer's `setWeight`: the user weight, throttled during slow start.
+   * Up/down and drain/maintenance reach the LB separately, so they must not zero it here (a weight
+   * of 0 would stay after the server came back).
+   */
+  lbWeight(): number {
     if (this.state !== 'starting') return this.userWeight;
     const ssSec = Math.max(1, Math.ceil((this.cfg.slowstart ?? 0) / 1000));
     const elapsedSec = Math.floor((this.clock.now() - this.upSince) / 1000);

@@ -174,8 +174,12 @@ export function findServer(rt: Runtime, spec: string | undefined): { be: Backend
 // ---------------------------------------------------------------------------------------------
 // Server state.
 
-function counts(be: BackendRuntime, s: ServerRuntime): ServerCounts {
-  const usable = (x: ServerRuntime) => x.usable && !x.nolb && !x.admin.drain;
+/**
+ * The figures of HAProxy's state-change messages: servers that take new traffic (srv_currently_usable:
+ * up, not draining, not NOLB, weight above 0), and this server's sessions and queue.
+ */
+export function serverCounts(be: BackendRuntime, s: ServerRuntime): ServerCounts {
+  const usable = (x: ServerRuntime) => x.usable && !x.nolb && !x.admin.drain && (x.lb?.uweight ?? 1) > 0;
   return {
     activeServers: be.servers.filter((x) => !x.config.backup && usable(x)).length,
     backupServers: be.servers.filter((x) => x.config.backup && usable(x)).length,
@@ -191,7 +195,7 @@ function label(be: BackendRuntime, s: ServerRuntime): string {
 }
 
 function noServerLeft(rt: Runtime, be: BackendRuntime, s: ServerRuntime): void {
-  const c = counts(be, s);
+  const c = serverCounts(be, s);
   if (c.activeServers + c.backupServers === 0) log(rt, 'alert', `backend '${be.name}' has no server available!`);
 }
 
@@ -216,25 +220,32 @@ export function setServerState(rt: Runtime, be: BackendRuntime, s: ServerRuntime
   const wasDrain = s.admin.drain;
   if ((state === 'ready' && !wasMaint && !wasDrain) || (state === 'drain' && wasDrain && !wasMaint) || (state === 'maint' && wasMaint)) return done(false);
   const wasUp = s.usable;
+  const sched = s.checks;
+  if (sched) {
+    sched.admin = { maint: state === 'maint', drain: state === 'drain' };
+    // Leaving maintenance restarts the health check at `rise`: the server is UP until checked again.
+    if (wasMaint && state !== 'maint') sched.leaveMaintenance();
+  }
   applyFlags(be, s, () => {
     s.admin.maint = state === 'maint';
     s.admin.drain = state === 'drain';
-    if (s.checks) s.checks.admin = { maint: s.admin.maint, drain: s.admin.drain };
   });
   const name = label(be, s);
+  const upDown = s.healthy ? 'UP' : 'DOWN';
   if (state === 'maint') {
     if (wasUp) {
-      log(rt, 'warning', `${name} is going DOWN for maintenance${countsText(counts(be, s), 'left')}.`);
+      log(rt, 'warning', `${name} is going DOWN for maintenance${countsText(serverCounts(be, s), 'left')}.`);
       noServerLeft(rt, be, s);
     } else {
       log(rt, 'warning', `${name} was DOWN and now enters maintenance.`);
     }
-  } else if (state === 'drain') {
-    log(rt, 'warning', `${name} enters drain state${countsText(counts(be, s), 'online')}.`);
   } else if (wasMaint) {
-    log(rt, 'warning', `${name} is ${s.usable ? 'UP/READY' : 'DOWN'} (leaving forced maintenance).`);
+    log(rt, 'warning', `${name} is ${upDown}/${state === 'drain' ? 'DRAIN' : 'READY'} (leaving forced maintenance).`);
+    if (state === 'drain') log(rt, 'warning', `${name} remains in forced drain mode.`);
+  } else if (state === 'drain') {
+    log(rt, 'warning', `${name} enters drain state${countsText(serverCounts(be, s), s.healthy ? 'online' : 'left')}.`);
   } else {
-    log(rt, 'warning', `${name} is UP/READY (leaving forced drain).`);
+    log(rt, 'warning', `${name} is ${upDown} (leaving forced drain).`);
   }
   return done();
 }
@@ -259,13 +270,14 @@ function forceOpState(rt: Runtime, be: BackendRuntime, s: ServerRuntime, to: OpS
     });
   }
   const name = label(be, s);
+  // On stderr HAProxy tags every state change [WARNING]; syslog levels come from the text (log/attach.ts).
   if (to === 'stopped') {
-    log(rt, 'alert', `${name} is DOWN, ${reason}${countsText(counts(be, s), 'left')}.`);
+    log(rt, 'warning', `${name} is DOWN, ${reason}${countsText(serverCounts(be, s), 'left')}.`);
     noServerLeft(rt, be, s);
   } else if (to === 'stopping') {
-    log(rt, 'warning', `${name} is stopping, ${reason}${countsText(counts(be, s), 'online')}.`);
+    log(rt, 'warning', `${name} is stopping, ${reason}${countsText(serverCounts(be, s), 'online')}.`);
   } else {
-    log(rt, 'notice', `${name} is UP, ${reason}${countsText(counts(be, s), 'online')}.`);
+    log(rt, 'warning', `${name} is UP, ${reason}${countsText(serverCounts(be, s), 'online')}.`);
   }
   return true;
 }

@@ -14,7 +14,7 @@ import {
   runCheck,
   type CheckEvent,
 } from '../checks/index.js';
-import { applyMarkedActions } from './admin.js';
+import { applyMarkedActions, serverCounts } from './admin.js';
 import type { BackendRuntime } from './backend.js';
 import type { ServerRuntime } from './server.js';
 
@@ -44,11 +44,14 @@ function onEvent(be: BackendRuntime, s: ServerRuntime, ev: CheckEvent, log: Heal
     case 'weight':
       if (be.lb.dynamic || ev.weight === 0 || ev.weight === s.lb.iweight) be.lb.setWeight(s.lb, ev.weight);
       return;
-    case 'admin':
+    case 'admin': {
+      const wasUsable = s.usable;
       s.admin.drain = ev.admin === 'drain';
       s.admin.maint = ev.admin === 'maint';
       be.refreshServer(s);
+      applyMarkedActions(be, s, wasUsable);
       return;
+    }
     case 'maxconn':
       s.maxconn = ev.maxconn;
       return;
@@ -112,14 +115,7 @@ export function startHealthChecks(backendList: Iterable<BackendRuntime>, spreadC
         agentProbe: agentRules
           ? () => runCheck(agentRules, { host: o.agentAddr ?? target().host, port: o.agentPort! }, { timeouts: checkTimeouts(r.agentInter, timeoutCheck, timeoutConnect) })
           : undefined,
-        counts: () => ({
-          activeServers: be.servers.filter((x) => !x.config.backup && x.usable && !x.nolb).length,
-          backupServers: be.servers.filter((x) => x.config.backup && x.usable && !x.nolb).length,
-          sessionsActive: s.served,
-          requeued: 0,
-          serverQueue: s.queue.length,
-          totalQueue: s.queue.length + be.queue.length,
-        }),
+        counts: () => serverCounts(be, s),
         emit: (ev) => onEvent(be, s, ev, log),
       },
     );
@@ -138,7 +134,7 @@ export function startHealthChecks(backendList: Iterable<BackendRuntime>, spreadC
           const r = resolveServerChecks(s.config.check);
           s.checks = new CheckScheduler(
             { proxy: be.name, server: s.name, backup: s.config.backup === true, check: false, rise: r.rise, fall: r.fall, inter: r.inter, weight: s.config.weight ?? 1 },
-            { counts: () => ({ activeServers: 0, backupServers: 0, sessionsActive: 0, requeued: 0, serverQueue: 0, totalQueue: 0 }), emit: (ev) => onEvent(be, s, ev, log) },
+            { counts: () => serverCounts(be, s), emit: (ev) => onEvent(be, s, ev, log) },
           );
           schedulers.push(s.checks);
         }
