@@ -153,7 +153,8 @@ export async function startPortico(config: string, ports: number[], extraArgs: s
     return code;
   };
   try {
-    await waitForPorts(ports, 8000, () => proc.exitCode !== null);
+    // Generous: on a loaded 2-core machine a master-worker start can take several seconds; a passing test does not wait longer.
+    await waitForPorts(ports, 20_000, () => proc.exitCode !== null);
   } catch (e) {
     await stop('SIGKILL');
     throw new Error(`${(e as Error).message}\nstderr:\n${stderr.join('\n')}`);
