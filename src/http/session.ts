@@ -88,6 +88,8 @@ export class HttpSession {
   private pending: Buffer | undefined;
   private txn: HttpTxn | undefined;
   private requestsSeen = 0;
+  /** The client half-closed (FIN): no more requests will come than those already received. */
+  private clientEnded = false;
   private headTimer: NodeJS.Timeout | undefined;
   private serverSock: Socket | undefined;
   private server: ServerRuntime | undefined;
@@ -201,6 +203,9 @@ export class HttpSession {
     if (!buf || buf.length === 0) return;
     const r = parseRequestHead(buf, 0, buf.length, this.limits);
     if (r.kind === 'incomplete') {
+      // The rest of a request that will never come: the client half-closed while an earlier
+      // one was served. HAProxy answers it as when the FIN comes on an idle connection.
+      if (this.clientEnded) return this.incompleteAtFin();
       // The first byte of a keep-alive request switches from http-keep-alive to http-request.
       if (this.requestsSeen > 0 && this.headTimer === undefined) this.armHeadTimer(true);
       return;
@@ -255,16 +260,9 @@ export class HttpSession {
   }
 
   private onClientEnd(): void {
+    this.clientEnded = true;
     if (this.state === State.Head) {
-      if (this.pending?.length) {
-        // An incomplete request then FIN: HAProxy answers 400 when there is something to answer.
-        this.fe.counters.failedReq++;
-        this.txn = new HttpTxn(this, undefined, Date.now());
-        this.txn.status = 400;
-        this.txn.termination = 'CR--';
-        this.txn.badRequest = true;
-        return this.finishWithRaw(400);
-      }
+      if (this.pending?.length) return this.incompleteAtFin();
       if (this.requestsSeen === 0 && this.fe.config.options['http-ignore-probes'] !== true) {
         // Closed before a first request: HAProxy logs it (400, CR--, "<BADREQ>") and answers nothing.
         const txn = new HttpTxn(this, undefined, Date.now());
@@ -283,8 +281,20 @@ export class HttpSession {
     if (this.state === State.Forwarding && !this.reqBodyDone) {
       this.clientAbort('CD');
     }
-    // Request complete and the client half-closed: finish the response, then close.
+    // Request complete and the client half-closed: finish the response and any complete
+    // pipelined request, then close (nextRequest).
     if (this.txn) this.txn.clientClosed = true;
+  }
+
+  /** An incomplete request then FIN: HAProxy answers 400 when there is something to answer. */
+  private incompleteAtFin(): void {
+    this.clearHeadTimer();
+    this.fe.counters.failedReq++;
+    this.txn = new HttpTxn(this, undefined, Date.now());
+    this.txn.status = 400;
+    this.txn.termination = 'CR--';
+    this.txn.badRequest = true;
+    this.finishWithRaw(400);
   }
 
   private onClientError(): void {
@@ -369,7 +379,6 @@ export class HttpSession {
     }
     this.backend = backend;
     txn.backend = backend;
-    backend.counters.cumReq++;
     txn.preferred = verdict.server;
     const cookieCfg = backend.config.cookie;
     this.cookie.reset(cookieCfg !== undefined);
@@ -728,12 +737,11 @@ export class HttpSession {
       // Closed before a complete response head: 502, as HAProxy's "SH" case.
       this.backend!.counters.failedResp++;
       this.server!.counters.failedResp++;
-      if (this.server) this.server.counters.srvAborts++;
       if (!txn.connect?.reused) observeHttpFailure(this.server, 'broken-pipe');
       return this.replyError(502, 'SH--', true);
     }
     // Truncated body: nothing more can be said to the client.
-    this.backend!.counters.srvAborts++;
+    for (const c of [this.backend!.counters, this.server?.counters]) if (c) { c.srvAborts++; c.failedResp++; }
     txn.termination = 'SD--';
     this.endTransaction(false);
     this.close();
@@ -804,13 +812,21 @@ export class HttpSession {
     }
     this.serverSock = undefined;
     this.endTransaction(true);
-    if (txn.closeAfter || txn.clientClosed) {
-      this.closeAfterFlush();
-      return;
-    }
+    if (txn.closeAfter) return this.closeAfterFlush();
+    this.nextRequest();
+  }
+
+  /**
+   * After a response on a connection that stays: the next request. A client that half-closed
+   * still gets an answer to every complete request it sent before its FIN, as with HAProxy;
+   * then the connection closes (after a 400 when part of a request is left).
+   */
+  private nextRequest(): void {
     this.state = State.Head;
+    if (this.clientEnded && !this.pending?.length) return this.closeAfterFlush();
+    // The client may have been paused for back-pressure (pipelined bytes, a discarded server).
     this.client.resume();
-    this.armHeadTimer(false);
+    if (!this.clientEnded) this.armHeadTimer(false);
     if (this.pending?.length) this.tryParseRequest();
   }
 
@@ -879,11 +895,7 @@ export class HttpSession {
     this.client.write(out);
     this.endTransaction(true);
     if (mustClose) return this.closeAfterFlush();
-    this.state = State.Head;
-    // The client may have been paused for back-pressure towards the discarded server.
-    this.client.resume();
-    this.armHeadTimer(false);
-    if (this.pending?.length) this.tryParseRequest();
+    this.nextRequest();
   }
 
   /** Raw H1-layer replies for unparsable or incomplete requests: sent, then the connection closes. */

@@ -318,6 +318,15 @@ const CASES: Case[] = [
     connectionNamed: ['x-secret'],
   },
   { name: 'pipelined requests answered in order', run: (s) => one(s, 'basic', get('/p1') + get('/p2') + `POST /p3 HTTP/1.1\r\n${H}Content-Length: 3\r\n\r\nabc` + getClose('/p4')) },
+  // A FIN after pipelined requests (the first still being served when it comes). HAProxy races
+  // when the FIN is in the same read as the requests (it then sometimes serves only the first);
+  // test/e2e/http/pipelined-fin.test.ts covers that case on portico alone.
+  { name: 'pipelined requests then FIN: every one answered', run: (s) => one(s, 'basic', [get('/slow/150') + get('/p2') + get('/p3'), { wait: 30 }, { end: true }]) },
+  { name: 'pipelined requests with bodies then FIN', run: (s) => one(s, 'basic', [`POST /slow/150 HTTP/1.1\r\n${H}Content-Length: 3\r\n\r\nabc` + `POST /b2 HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\n\r\n2\r\nde\r\n0\r\n\r\n` + get('/b3'), { wait: 30 }, { end: true }]) },
+  { name: 'pipelined: a request, then part of one, then FIN: 400 for the part', run: (s) => one(s, 'basic', [get('/slow/150') + 'GET /p2 HTTP/1.1\r\nHo', { wait: 30 }, { end: true }]) },
+  { name: 'a request answered, then part of one and FIN: 400', run: (s) => one(s, 'basic', [get('/p1'), { wait: 150 }, 'GET /p2 HTTP/1.1\r\nHo', { end: true }]) },
+  { name: 'pipelined: garbage after a request, then FIN: 400', run: (s) => one(s, 'basic', [get('/slow/150') + 'this is not http\r\n\r\n', { wait: 30 }, { end: true }]) },
+  { name: 'pipelined: 503 (no server) for each, then FIN', run: (s) => one(s, 'nosrv', [get('/a') + get('/b'), { wait: 30 }, { end: true }]) },
   { name: '100-continue', run: (s) => one(s, 'basic', [`POST /cont HTTP/1.1\r\n${H}Content-Length: 5\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n`, { wait: 300 }, 'hello']) },
   { name: 'HTTP/1.0 client with keep-alive', run: (s) => one(s, 'basic', [`GET /k1 HTTP/1.0\r\n${H}Connection: keep-alive\r\n\r\n`, { wait: 100 }, `GET /k2 HTTP/1.0\r\n${H}\r\n`]) },
   { name: 'HTTP/1.0 client without keep-alive closes', run: (s) => one(s, 'basic', `GET /k HTTP/1.0\r\n${H}\r\n`) },
