@@ -111,7 +111,7 @@ export function scanFields(s: FieldScan, str: string, pos: number, end: number, 
       if (!s.acceptInvalid) return s.fail(s.badStatus, 'invalid character in header name', pos - base);
       pos = invalidNameEnd(str, pos, end);
       if (pos === SCAN_MORE) return SCAN_MORE;
-      if (pos < 0) return s.fail(s.badStatus, 'header name without a colon', -pos - 1 - base);
+      if (pos < 0) return s.fail(s.badStatus, 'header name without a colon', -pos - 2 - base);
       kind = 4;
     }
     const nameEnd = pos;
@@ -168,13 +168,13 @@ export function scanFields(s: FieldScan, str: string, pos: number, end: number, 
 
 /**
  * With accept-invalid, a header name runs up to the colon whatever it holds, but a LF still ends
- * the line without one. Returns the colon's position, SCAN_MORE, or -(LF position) - 1.
+ * the line without one. Returns the colon's position, SCAN_MORE (-1), or -(LF position) - 2.
  */
 function invalidNameEnd(str: string, pos: number, end: number): number {
   for (; pos < end; pos++) {
     const c = str.charCodeAt(pos);
     if (c === COLON) return pos;
-    if (c === LF) return -pos - 1;
+    if (c === LF) return -pos - 2;
   }
   return SCAN_MORE;
 }

@@ -110,7 +110,7 @@ function parseRequestText(str: string, avail: number, limits: H1Limits): Request
   pos = scanTarget(str, pos, end, acceptInvalid);
   if (pos === TARGET_MORE) return tooBigOrIncomplete(avail, limits);
   if (pos < 0) {
-    const at = -pos - 1;
+    const at = -pos - 2;
     c = str.charCodeAt(at);
     return h1Error(400, c === CR || c === LF ? 'missing HTTP version' : 'invalid character in URI', at);
   }
@@ -212,7 +212,7 @@ const TARGET_MORE = -1;
  * visible ASCII but '#' passes, a blank ends the target, 0x80-0xff is refused (accepted with
  * accept-invalid, as '#' is), and CR, LF (no version), controls and 0x7f are refused.
  * The fast path reads up to the end of the bytes available, as HAProxy's does.
- * Returns the position of the blank after the target, TARGET_MORE, or -(offending position) - 1.
+ * Returns the position of the blank after the target, TARGET_MORE (-1), or -(offending position) - 2.
  */
 function scanTarget(str: string, pos: number, end: number, acceptInvalid: boolean): number {
   while (pos + 4 <= end) {
@@ -227,11 +227,11 @@ function scanTarget(str: string, pos: number, end: number, acceptInvalid: boolea
   for (; pos < end; pos++) {
     const c = str.charCodeAt(pos);
     if (c >= 0x21 && c <= 0x7e) {
-      if (c === 0x23 && !acceptInvalid) return -pos - 1;
+      if (c === 0x23 && !acceptInvalid) return -pos - 2;
       continue;
     }
     if (c === SP || c === HT) return pos;
-    if (c < 0x80 || !acceptInvalid) return -pos - 1;
+    if (c < 0x80 || !acceptInvalid) return -pos - 2;
   }
   return TARGET_MORE;
 }
