@@ -293,8 +293,12 @@ export class CheckScheduler {
     this.state = to;
     this.lastChange = this.clock.now();
     this.hooks.emit({ type: 'state', state: to, previous });
-    for (const f of this.followers) f.followTracked();
     return previous;
+  }
+
+  /** Servers tracking this one follow it, after its own message (their counts include its change). */
+  propagate(): void {
+    for (const f of this.followers) f.followTracked();
   }
 
   private noServerLeft(): void {
@@ -310,6 +314,7 @@ export class CheckScheduler {
     const text = `${this.name()} is DOWN${this.tail(part)}${countsText(this.hooks.counts(), 'left')}.`;
     this.hooks.emit({ type: 'log', level: 'alert', text, console: text });
     this.noServerLeft();
+    this.propagate();
   }
 
   private setRunning(part: StatusPart | undefined): void {
@@ -320,6 +325,7 @@ export class CheckScheduler {
     const text = `${this.name()} is UP${this.tail(part)}${countsText(this.hooks.counts(), 'online')}.`;
     this.hooks.emit({ type: 'log', level: 'notice', text, console: text });
     if (slow) this.warmup();
+    this.propagate();
   }
 
   private setStopping(part: StatusPart | undefined): void {
@@ -328,6 +334,7 @@ export class CheckScheduler {
     const text = `${this.name()} is stopping${this.tail(part)}${countsText(this.hooks.counts(), 'online')}.`;
     this.hooks.emit({ type: 'log', level: 'notice', text, console: text });
     this.noServerLeft();
+    this.propagate();
   }
 
   /** "UP" or "DOWN" as HAProxy words the operational state in admin messages. */
@@ -372,6 +379,7 @@ export class CheckScheduler {
     this.upSince = this.clock.now();
     this.transition(slow ? 'starting' : 'running');
     if (slow) this.warmup();
+    this.propagate();
   }
 
   /** Slow start: the effective weight grows from 1/16 to full over `slowstart`, refreshed at least every second. */
@@ -384,6 +392,9 @@ export class CheckScheduler {
       if (this.clock.now() - this.upSince >= ss) {
         this.transition('running');
         this.hooks.emit({ type: 'weight', weight: this.lbWeight() });
+        // The end of slow start is a state change of its own in HAProxy, logged without a reason.
+        const text = `${this.name()} is UP${countsText(this.hooks.counts(), 'online')}.`;
+        this.hooks.emit({ type: 'log', level: 'notice', text, console: text });
         return;
       }
       this.hooks.emit({ type: 'weight', weight: this.lbWeight() });
@@ -404,10 +415,23 @@ export class CheckScheduler {
    */
   lbWeight(): number {
     if (this.state !== 'starting') return this.userWeight;
+    return Math.ceil((this.userWeight * this.slowstartSixteenths()) / 16);
+  }
+
+  /** Slow start progress in 1/16 of the weight, as server_recalc_eweight() (whole seconds). */
+  private slowstartSixteenths(): number {
     const ssSec = Math.max(1, Math.ceil((this.cfg.slowstart ?? 0) / 1000));
     const elapsedSec = Math.floor((this.clock.now() - this.upSince) / 1000);
-    const w = Math.min(16, Math.floor((16 * elapsedSec + ssSec) / ssSec));
-    return Math.ceil((this.userWeight * w) / 16);
+    return Math.min(16, Math.floor((16 * elapsedSec + ssSec) / ssSec));
+  }
+
+  /**
+   * The stats `throttle` column during slow start: HAProxy's server_throttle_rate() over an
+   * effective weight kept in 1/16 units, so it moves even for a server of weight 1 (7%, 57%...).
+   */
+  throttlePercent(): number | undefined {
+    if (this.state !== 'starting' || this.admin.drain || this.userWeight === 0) return undefined;
+    return Math.ceil((100 * this.slowstartSixteenths()) / 16);
   }
 
   /**

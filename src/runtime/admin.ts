@@ -279,6 +279,8 @@ function forceOpState(rt: Runtime, be: BackendRuntime, s: ServerRuntime, to: OpS
   } else {
     log(rt, 'warning', `${name} is UP, ${reason}${countsText(serverCounts(be, s), 'online')}.`);
   }
+  // Servers tracking this one follow it ("via"), after its message.
+  sched?.propagate();
   return true;
 }
 

@@ -63,15 +63,39 @@ function onEvent(be: BackendRuntime, s: ServerRuntime, ev: CheckEvent, log: Heal
   }
 }
 
+/**
+ * Starts the checks spread as HAProxy's start_checks() does: every health check and every agent,
+ * in configuration order, starts after min-interval × position / count, where min-interval is the
+ * smallest first interval of at least 1 s (0 when none is that long: all start at once).
+ */
+function startSpread(schedulers: CheckScheduler[]): void {
+  const items: { sched: CheckScheduler; agent: boolean; inter: number }[] = [];
+  for (const sched of schedulers) {
+    if (sched.cfg.check && sched.hooks.probe) items.push({ sched, agent: false, inter: sched.interval(sched.health) });
+    if (sched.cfg.agent && sched.hooks.agentProbe) items.push({ sched, agent: true, inter: sched.interval(sched.agent) });
+  }
+  const long = items.map((i) => i.inter).filter((v) => v >= 1000);
+  const minInter = long.length > 0 ? Math.min(...long) : 0;
+  const delays = new Map<CheckScheduler, { health: number; agent: number }>();
+  items.forEach((item, position) => {
+    const d = delays.get(item.sched) ?? { health: 0, agent: 0 };
+    d[item.agent ? 'agent' : 'health'] = firstCheckDelay(position, items.length, minInter);
+    delays.set(item.sched, d);
+  });
+  for (const sched of schedulers) {
+    const d = delays.get(sched) ?? { health: 0, agent: 0 };
+    sched.start(d.health, d.agent);
+  }
+}
+
 /** Creates and starts the schedulers of every backend; returns a function that stops them all. */
 export function startHealthChecks(backendList: Iterable<BackendRuntime>, spreadChecks: number | undefined, log: HealthLog): () => void {
   // Walked several times below: an iterator would be exhausted after the first loop.
   const backends = [...backendList];
   const planned: { be: BackendRuntime; s: ServerRuntime }[] = [];
   for (const be of backends) for (const s of be.servers) if (s.config.check.check || s.config.check.agentCheck) planned.push({ be, s });
-  const minInter = Math.max(1000, ...planned.map(({ s }) => resolveServerChecks(s.config.check).inter));
   const schedulers: CheckScheduler[] = [];
-  planned.forEach(({ be, s }, position) => {
+  planned.forEach(({ be, s }) => {
     const o = s.config.check;
     const r = resolveServerChecks(o);
     const rules = compileProxyChecks(be.config.checkConfig);
@@ -121,8 +145,8 @@ export function startHealthChecks(backendList: Iterable<BackendRuntime>, spreadC
     );
     s.checks = sched;
     schedulers.push(sched);
-    sched.start(firstCheckDelay(position, planned.length, minInter));
   });
+  startSpread(schedulers);
   // `track be/srv`: a server follows another server's state instead of checking itself.
   for (const be of backends) {
     for (const s of be.servers) {

@@ -90,3 +90,28 @@ describe('leaving maintenance', () => {
     expect(s.state).toBe('stopped');
   });
 });
+
+describe('slow start', () => {
+  it('throttle as haproxy shows it (7% at once, 57% after 1 s of 2 s), then "is UP." when it ends', () => {
+    let t = 0;
+    const timers: Array<() => void> = [];
+    const c: Clock = { now: () => t, setTimer: (fn) => timers.push(fn), clearTimer: () => {} };
+    const events: CheckEvent[] = [];
+    const s = new CheckScheduler(
+      { proxy: 'app', server: 's1', check: true, rise: 1, fall: 1, inter: 200, weight: 1, slowstart: 2000, initState: 'down' },
+      { counts: () => ({ activeServers: 2, backupServers: 0, sessionsActive: 0, requeued: 0, serverQueue: 0, totalQueue: 0 }), emit: (e) => events.push(e) },
+      c,
+    );
+    s.applyHealth({ status: 'L7OK', code: 200, info: '', durationMs: 0 });
+    expect(s.state).toBe('starting');
+    expect(s.throttlePercent()).toBe(7);
+    t = 1000;
+    expect(s.throttlePercent()).toBe(57);
+    t = 2000;
+    timers.shift()!();
+    expect(s.state).toBe('running');
+    expect(s.throttlePercent()).toBeUndefined();
+    const logs = events.filter((e): e is Extract<CheckEvent, { type: 'log' }> => e.type === 'log').map((e) => e.text);
+    expect(logs.at(-1)).toBe('Server app/s1 is UP. 2 active and 0 backup servers online. 0 sessions requeued, 0 total in queue.');
+  });
+});
