@@ -13,6 +13,7 @@ import type { Socket } from 'node:net';
 import type { Runtime } from '../runtime/runtime.js';
 import type { HttpTxn } from '../http/txn.js';
 import { staticBackend } from '../http/txn-hooks.js';
+import { drainH2 } from '../http/h2/frontend.js';
 
 /** How long an idle keep-alive connection may stay open once stopping. */
 export const IDLE_GRACE_MS = 150;
@@ -67,6 +68,8 @@ export class Drainer {
   async drain(hardStopAfter: number | undefined, onHardStop: () => void): Promise<void> {
     this.stopping = true;
     await this.rt.stop(false);
+    // HTTP/2 connections say GOAWAY and close once their streams are done.
+    drainH2(this.rt);
     const now = Date.now();
     for (const fe of this.rt.frontends) {
       if (fe.mode !== 'http') continue;

@@ -22,6 +22,9 @@ import { h2RequestToH1 } from './h2-to-h1.js';
 import { StreamBridge } from './stream-bridge.js';
 import { VirtualClient } from './virtual-client.js';
 
+/** After its GOAWAY, how long a closing connection waits for the peer to close first. */
+const CLOSE_GRACE_MS = 1000;
+
 /** HAProxy's tune.h2.max-concurrent-streams default. */
 const DEFAULT_MAX_STREAMS = 100;
 
@@ -81,6 +84,7 @@ function sharedStick(stick: SessionStick): SessionStick {
 class H2Connection {
   private session: ServerHttp2Session | undefined;
   private readonly idle: VirtualClient[] = [];
+  private readonly bridges = new Set<StreamBridge>();
   private readonly info: ConnInfo;
   /** The connection's own stick tracker (from tcp-request rules), released at its end. */
   private readonly stick: SessionStick | undefined;
@@ -139,9 +143,15 @@ class H2Connection {
     session.on('stream', (stream: ServerHttp2Stream, _headers: unknown, flags: number, raw: string[]) => this.onStream(stream, flags, raw));
     session.on('close', () => this.finish());
     session.on('goaway', () => (this.closing = true));
-    // The client's FIN ends the connection (HTTP/2 has no half-closed connection): streams in
-    // progress finish, then it closes. Reading must flow for 'end' to be seen.
-    sock.on('end', () => this.shutdown());
+    // The client's FIN ends the connection (HTTP/2 has no half-closed connection): requests
+    // still arriving are aborted, complete ones get their responses, then it closes. Reading
+    // must flow for 'end' to be seen.
+    sock.on('end', () => this.onClientEnd());
+    // `timeout client`: nothing at all from or to the client for that long aborts the streams
+    // still waiting for request data (the client was expected to send). This also ends streams
+    // of a connection node:http2 stopped reading after a protocol error (it reports nothing).
+    const ct = this.fe.timeouts.client;
+    if (ct > 0) session.setTimeout(ct, () => this.onClientTimeout());
     this.armIdle();
     sock.resume();
   }
@@ -164,7 +174,9 @@ class H2Connection {
     this.active++;
     this.clearIdle();
     const vc = this.takeIdle() ?? this.newVirtualClient();
-    new StreamBridge(this, stream, vc, tr).start();
+    const bridge = new StreamBridge(this, stream, vc, tr);
+    this.bridges.add(bridge);
+    bridge.start();
   }
 
   private newVirtualClient(): VirtualClient {
@@ -193,7 +205,8 @@ class H2Connection {
   }
 
   /** BridgeOwner: a stream is over. */
-  streamDone(vc: VirtualClient, reusable: boolean): void {
+  streamDone(bridge: StreamBridge, vc: VirtualClient, reusable: boolean): void {
+    this.bridges.delete(bridge);
     this.active--;
     if (reusable && !vc.dead && !this.finished) this.idle.push(vc);
     else vc.destroy();
@@ -216,6 +229,17 @@ class H2Connection {
     this.idleTimer = undefined;
   }
 
+  private onClientEnd(): void {
+    this.closing = true;
+    for (const b of [...this.bridges]) b.clientEnded();
+    // Nothing left to answer: no need to wait for a peer that is gone.
+    if (this.active === 0) this.socket.destroy();
+  }
+
+  private onClientTimeout(): void {
+    for (const b of [...this.bridges]) b.clientEnded();
+  }
+
   /** GOAWAY: no new stream; the connection closes once the streams in progress are done. */
   shutdown(): void {
     if (this.finished) return;
@@ -231,8 +255,9 @@ class H2Connection {
     } catch {
       this.socket.destroy();
     }
-    // A peer that never reads must not hold the connection: bounded by timeout client.
-    setTimeout(() => this.socket.destroy(), this.fe.timeouts.client || 5000).unref();
+    // The GOAWAY has had time to leave; a peer that neither closes nor reads does not hold the
+    // connection any longer (as HAProxy, which closes right after its GOAWAY).
+    setTimeout(() => this.socket.destroy(), Math.min(CLOSE_GRACE_MS, this.fe.timeouts.client || CLOSE_GRACE_MS)).unref();
   }
 
   private finish(): void {
@@ -241,7 +266,7 @@ class H2Connection {
     this.clearIdle();
     live.get(this.rt)?.delete(this);
     for (const vc of this.idle.splice(0)) vc.destroy();
-    if (this.session && !this.session.destroyed) this.session.destroy();
+    if (this.session && !this.session.destroyed && !this.session.closed) this.session.destroy();
     this.socket.destroy();
     this.stick?.end(Date.now());
     this.done();

@@ -17,7 +17,7 @@ import type { VirtualClient } from './virtual-client.js';
 
 export interface BridgeOwner {
   /** The stream is over; `reusable`: its virtual connection may carry the next stream. */
-  streamDone(vc: VirtualClient, reusable: boolean): void;
+  streamDone(bridge: StreamBridge, vc: VirtualClient, reusable: boolean): void;
 }
 
 export interface BridgeRequest {
@@ -211,6 +211,15 @@ export class StreamBridge {
     this.release();
   }
 
+  /**
+   * The client half-closed its connection, or sent nothing for `timeout client`: a request still
+   * being received is abandoned (the engine sees the client leave); a complete one still gets
+   * its response.
+   */
+  clientEnded(): void {
+    if (!this.requestDone && !this.finished) this.fail(NGHTTP2_CANCEL);
+  }
+
   /** The client reset the stream, or it closed. */
   private onStreamGone(): void {
     this.release();
@@ -230,6 +239,6 @@ export class StreamBridge {
     this.finished = true;
     this.vc.detach(this);
     this.release();
-    this.owner.streamDone(this.vc, reusable && !this.tunnel);
+    this.owner.streamDone(this, this.vc, reusable && !this.tunnel);
   }
 }

@@ -18,7 +18,7 @@ let b1: Backend, b2: Backend, api: Backend, beta: Backend;
 let tlsBackend: H2Backend;
 let rx: Receiver;
 let portico: Proc;
-let tlsPort: number, h2cPort: number, ptPort: number, limitedPort: number, idlePort: number;
+let tlsPort: number, h2cPort: number, ptPort: number, limitedPort: number, idlePort: number, shortPort: number;
 
 const sessions: ClientHttp2Session[] = [];
 async function session(url: string, ca?: string): Promise<ClientHttp2Session> {
@@ -35,7 +35,7 @@ beforeAll(async () => {
   [b1, b2, api, beta] = await Promise.all([startBackend('p1'), startBackend('p2'), startBackend('api'), startBackend('beta')]);
   tlsBackend = await startH2Backend('tls-h2', certs);
   rx = await startReceiver();
-  [tlsPort, h2cPort, ptPort, limitedPort, idlePort] = await freePorts(5);
+  [tlsPort, h2cPort, ptPort, limitedPort, idlePort, shortPort] = await freePorts(6);
   const cfg = `global
     log 127.0.0.1:${rx.port} local0
 ${DEFAULTS}    log global
@@ -59,6 +59,10 @@ frontend idle
     bind 127.0.0.1:${idlePort} proto h2
     timeout http-keep-alive 300ms
     default_backend api
+frontend shortclient
+    bind 127.0.0.1:${shortPort} proto h2
+    timeout client 400ms
+    default_backend pool
 backend pool
     balance roundrobin
     server p1 127.0.0.1:${b1.port}
@@ -76,7 +80,7 @@ listen passthrough
     bind 127.0.0.1:${ptPort}
     server tls 127.0.0.1:${tlsBackend.port}
 `;
-  portico = await startPortico(cfg, [tlsPort, h2cPort, ptPort, limitedPort, idlePort]);
+  portico = await startPortico(cfg, [tlsPort, h2cPort, ptPort, limitedPort, idlePort, shortPort]);
 });
 
 afterAll(async () => {
@@ -378,6 +382,35 @@ describe('bad input on HTTP/2 connections', () => {
     const line = await rx.next(/\/slow\/500/);
     expect(line).toMatch(/ CD-- | CD/);
     expect((await h2Request(s, { ':path': '/api/after-reset' })).status).toBe(200);
+  });
+});
+
+describe('timeout client on HTTP/2 connections', () => {
+  it('does not cut a complete request waiting for a slow server', async () => {
+    const s = await session(`http://127.0.0.1:${shortPort}`);
+    const r = await h2Request(s, { ':path': '/slow/900' });
+    expect(r.status).toBe(200);
+  });
+
+  it('abandons a request whose body stops arriving', async () => {
+    const s = await session(`http://127.0.0.1:${shortPort}`);
+    const req = s.request({ ':method': 'POST', ':path': '/stalled', 'content-length': '100' });
+    req.write('only ten b');
+    const outcome = await new Promise<string>((resolve) => {
+      const t = setTimeout(() => resolve('still open'), 3000);
+      req.on('response', (h) => {
+        clearTimeout(t);
+        resolve(`response ${String(h[':status'])}`);
+      });
+      req.on('close', () => {
+        clearTimeout(t);
+        resolve(`closed ${req.rstCode}`);
+      });
+      req.on('error', () => {});
+    });
+    expect(outcome).toBe(`closed ${constants.NGHTTP2_CANCEL}`);
+    // The connection itself still serves.
+    expect((await h2Request(s, { ':path': '/after-stall' })).status).toBe(200);
   });
 });
 
