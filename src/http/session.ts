@@ -15,6 +15,7 @@ import { connectToServer, type ConnectAttempt, type ConnectResult } from '../run
 import { parseRequestHead, type ParsedRequest } from './h1/request.js';
 import { parseResponseHead, type ParsedResponse } from './h1/response.js';
 import { ChunkedDecoder } from './h1/chunked.js';
+import { hasHeader, hasToken } from './h1/headers.js';
 import { serializeRequestHead, serializeResponseHead } from './h1/serialize.js';
 import { DEFAULT_H1_LIMITS, type H1Limits } from './h1/limits.js';
 import { proxiedErrorBytes, rawErrorBytes } from './errors.js';
@@ -70,6 +71,18 @@ function withConnectionHeader(bytes: Buffer, line: Buffer): Buffer {
 function headOnly(bytes: Buffer): Buffer {
   const end = bytes.indexOf(HEAD_END);
   return end < 0 || end + 4 === bytes.length ? bytes : bytes.subarray(0, end + 4);
+}
+
+/**
+ * A 101 HAProxy 2.6 refuses as an invalid response (502): one to a request that did not ask to
+ * upgrade, or a switch to WebSocket without a Sec-WebSocket-Accept header (its presence is what
+ * HAProxy checks, not its value).
+ */
+function invalidSwitch(req: ParsedRequest, res: ParsedResponse): boolean {
+  if (res.head.status !== 101) return false;
+  if (!req.upgrade) return true;
+  const h = res.head.headers;
+  return hasToken(h, 'upgrade', 'websocket') && !hasHeader(h, 'sec-websocket-accept');
 }
 
 /**
@@ -325,6 +338,7 @@ export class HttpSession {
   private beginTransaction(req: ParsedRequest): void {
     const now = Date.now();
     const txn = new HttpTxn(this, req, now);
+    txn.bytesIn = req.consumed; // bytes in are the client's, as received (the body adds its own)
     this.txn = txn;
     this.state = State.Forwarding;
     this.fe.counters.countRequest(now);
@@ -467,7 +481,6 @@ export class HttpSession {
     const req = txn.req!;
     const headers = prepareRequestHeaders(txn, this.connMode, this.client, this.listener);
     const head = serializeRequestHead({ ...req.head, headers });
-    txn.bytesIn += head.length;
     // A fresh connection gets its inactivity timeout once; a pooled one already has it.
     if (!r.reused) sock.setTimeout(this.backend!.timeouts.server || 0);
     adopt(sock, this.serverEvents);
@@ -591,6 +604,12 @@ export class HttpSession {
       // Chunks that came in the same read as the head are checked before the head goes out: a
       // bad one makes it a bad response (502, PH), as HAProxy parses the whole read first.
       if (r.framing === 'chunked' && this.resPending && !this.prefeedChunks(this.resPending)) {
+        this.backend!.counters.failedResp++;
+        this.server!.counters.failedResp++;
+        observeHttpFailure(this.server, 'headers');
+        return this.replyError(502, 'PH--', true);
+      }
+      if (invalidSwitch(txn.req!, r)) {
         this.backend!.counters.failedResp++;
         this.server!.counters.failedResp++;
         observeHttpFailure(this.server, 'headers');

@@ -469,6 +469,12 @@ const CASES: Case[] = [
     run: (s) =>
       one(s, 'tunnel', [`GET /upgrade HTTP/1.1\r\n${H}Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`, { wait: 100 }, 'ping', { wait: 100 }], { ms: 1500 }),
   },
+  { name: 'websocket: 101 without sec-websocket-accept', run: (s) => one(s, 'tunnel', [`GET /upgrade-noaccept HTTP/1.1\r\n${H}Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`, { wait: 100 }, 'ping', { wait: 100 }], { ms: 1500 }) },
+  { name: 'websocket: 101 with a wrong sec-websocket-accept', run: (s) => one(s, 'tunnel', [`GET /upgrade-badaccept HTTP/1.1\r\n${H}Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`, { wait: 100 }, 'ping', { wait: 100 }], { ms: 1500 }) },
+  { name: 'websocket: request without sec-websocket-key', run: (s) => one(s, 'tunnel', [`GET /upgrade HTTP/1.1\r\n${H}Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n\r\n`, { wait: 100 }, 'ping', { wait: 100 }], { ms: 1500 }) },
+  { name: 'upgrade to another protocol (h2c): 101 without accept', run: (s) => one(s, 'tunnel', [`GET /upgrade-h2c HTTP/1.1\r\n${H}Connection: Upgrade\r\nUpgrade: h2c\r\n\r\n`, { wait: 100 }, 'ping', { wait: 100 }], { ms: 1500 }) },
+  { name: 'websocket request, server answers h2c 101', run: (s) => one(s, 'tunnel', [`GET /upgrade-h2c HTTP/1.1\r\n${H}Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`, { wait: 100 }, 'ping', { wait: 100 }], { ms: 1500 }) },
+  { name: '101 to a request that did not ask for an upgrade', run: (s) => one(s, 'tunnel', [get('/upgrade'), { wait: 100 }, 'ping', { wait: 100 }], { ms: 1500 }) },
   {
     name: 'Upgrade header without Connection: upgrade is not a tunnel',
     run: (s) => one(s, 'basic', getClose('/plain', 'Upgrade: websocket\r\n')),

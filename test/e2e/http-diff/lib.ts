@@ -183,8 +183,12 @@ export function startRawBackend(name: string, port = 0): Promise<RawBackend> {
       if (path.startsWith('/upgrade')) {
         // 101 then a raw echo of whatever comes next, prefixed.
         const key = hdr('sec-websocket-key');
-        const accept = key === undefined || path.startsWith('/upgrade-noaccept') ? '' : `sec-websocket-accept: ${createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64')}\r\n`;
-        s.write(`HTTP/1.1 101 Switching Protocols\r\nx-server: ${name}\r\nupgrade: websocket\r\nconnection: Upgrade\r\n${accept}\r\n`);
+        // /upgrade-noaccept: no sec-websocket-accept; /upgrade-badaccept: a wrong one; /upgrade-h2c: upgrade: h2c.
+        const good = key === undefined ? undefined : createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+        const value = path.startsWith('/upgrade-badaccept') ? 'AAAAAAAAAAAAAAAAAAAAAAAAAAA=' : good;
+        const accept = value === undefined || path.startsWith('/upgrade-noaccept') ? '' : `sec-websocket-accept: ${value}\r\n`;
+        const proto = path.startsWith('/upgrade-h2c') ? 'h2c' : 'websocket';
+        s.write(`HTTP/1.1 101 Switching Protocols\r\nx-server: ${name}\r\nupgrade: ${proto}\r\nconnection: Upgrade\r\n${accept}\r\n`);
         s.removeAllListeners('data');
         if (buf.length > 0) s.write(`echo:${buf}`);
         s.on('data', (d: Buffer) => s.write(`echo:${d.toString('latin1')}`));
