@@ -5,11 +5,12 @@
  * HAProxy 2.6 rules (checked on loopback): chunk sizes are hex with any number of leading zeros
  * and must stay below 2^52 (13 significant hex digits); blanks may follow the size; a chunk
  * extension after ';' is skipped whatever it holds except a lone CR; bare LF line ends are
- * accepted; the CRLF after the data is mandatory; trailers follow the header-field rules.
+ * accepted; the CRLF after the data is mandatory; trailers follow the header-field rules of a
+ * request head (see feedTrailers).
  */
 import type { HeaderList } from '../message.js';
 import { CR, HT, LF, SP, latin1 } from './chars.js';
-import { FieldScan, SCAN_ERROR, SCAN_MORE, scanFields } from './fields.js';
+import { FieldScan, SCAN_ERROR, SCAN_MORE, TE_LAST_CHUNKED, TE_SEEN, dropScannedHeader, scanFields } from './fields.js';
 import { DEFAULT_H1_LIMITS, type H1Limits } from './limits.js';
 import { h1Error, type H1Error } from './types.js';
 
@@ -158,12 +159,19 @@ export class ChunkedDecoder {
     this.state = St.Data;
   }
 
-  /** Trailers are rare: collect their bytes and run the header-field scanner over them. */
+  /**
+   * Trailers are rare: collect their bytes and run the header-field scanner over them. HAProxy
+   * parses a trailer block as a request's header block whatever the message (h1_parse_msg_tlrs):
+   * Content-Length, Transfer-Encoding and Host get the same checks and merges, and a coding list
+   * must end with chunked. Header names: haproxy 2.6.12 takes invalid ones (as with accept-invalid)
+   * in some processes and refuses them in others, decided when the process starts (seen on
+   * loopback, 6 starts); portico always refuses them, the safe one of the two.
+   */
   private feedTrailers(buf: Buffer, pos: number, end: number, start: number): number {
     const before = this.trailerBytes ? this.trailerBytes.length : 0;
     const chunk = buf.subarray(pos, end);
     const all = this.trailerBytes ? Buffer.concat([this.trailerBytes, chunk]) : chunk;
-    const s = new FieldScan(this.errorStatus === 502, this.errorStatus, false);
+    const s = new FieldScan(false, this.errorStatus, true);
     const r = scanFields(s, latin1(all, 0, all.length), 0, all.length, this.limits.maxhdr - 1, 0);
     if (r === SCAN_ERROR) return this.fail(s.errMsg, pos + Math.max(0, s.errPos - before), start);
     if (r === SCAN_MORE) {
@@ -172,6 +180,9 @@ export class ChunkedDecoder {
       this.offset += end - start;
       return end - start;
     }
+    const tailEnd = pos + (r - before);
+    if (s.te & TE_SEEN && !(s.te & TE_LAST_CHUNKED)) return this.fail('Transfer-Encoding without final chunked in trailers', tailEnd, start);
+    if (s.te & TE_LAST_CHUNKED && s.clCount > 0) dropScannedHeader(s, 'content-length');
     this.trailerBytes = undefined;
     this.trailers = s.headers;
     this.state = St.Done;

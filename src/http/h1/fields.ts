@@ -56,7 +56,7 @@ export class FieldScan {
     readonly isResponse: boolean,
     /** status to report for malformed fields: 400 for requests, 502 for responses */
     readonly badStatus: number,
-    /** interpret Content-Length & co (false for trailers) */
+    /** interpret Content-Length, Transfer-Encoding, Host & co */
     readonly special: boolean,
     /** option accept-invalid-http-request/-response: any byte but LF (and ':') in a header name */
     readonly acceptInvalid = false,

@@ -95,6 +95,11 @@ const RESPONSES: Record<string, string> = {
   cd100headers: `HTTP/1.1 200 OK\r\n${Array.from({ length: 99 }, (_, i) => `x-${i}: v\r\n`).join('')}content-length: 2\r\n\r\nok`,
   cd101headers: `HTTP/1.1 200 OK\r\n${Array.from({ length: 100 }, (_, i) => `x-${i}: v\r\n`).join('')}content-length: 2\r\n\r\nok`,
   cdsetcookiefold: 'HTTP/1.1 200 OK\r\nset-cookie: a=1;\r\n path=/\r\ncontent-length: 2\r\n\r\nok',
+  cdtrailerupper: 'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n2\r\nok\r\n0\r\nX-Up: A\r\n\r\n',
+  cdtrailertegzip: 'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n2\r\nok\r\n0\r\ntransfer-encoding: gzip\r\n\r\n',
+  cdtrailertegzipchunked: 'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n2\r\nok\r\n0\r\ntransfer-encoding: gzip, chunked\r\n\r\n',
+  cdtrailerbadcl: 'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n2\r\nok\r\n0\r\ncontent-length: x\r\n\r\n',
+  cdtrailerclte: 'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n2\r\nok\r\n0\r\ncontent-length: 1\r\ntransfer-encoding: chunked\r\n\r\n',
   cd101: 'HTTP/1.1 101 Switching\r\nconnection: upgrade\r\nupgrade: foo\r\n\r\n',
   cd101noconn: 'HTTP/1.1 101 Switching\r\nupgrade: foo\r\n\r\n',
   cd101cl: 'HTTP/1.1 101 Switching\r\nconnection: upgrade\r\nupgrade: foo\r\ncontent-length: 5\r\n\r\n',
@@ -186,10 +191,6 @@ const TE_ON_304: Pending = {
 const CONNECT_UPGRADE_HEADER: Pending = {
   bug: 'forwarding.ts prepareResponseHeaders() adds `connection: upgrade` to the 2xx answer of a CONNECT (treated like a 101); HAProxy forwards it without',
   ignore: { header: 'connection' },
-};
-const UPGRADE_101_UNASKED: Pending = {
-  bug: 'session.ts startResponse() switches to a tunnel on any 101; HAProxy answers 502 when the request did not ask for an upgrade (Connection: upgrade)',
-  ignore: 'responses',
 };
 
 const CASES: Case[] = [
@@ -359,6 +360,19 @@ const CASES: Case[] = [
   { name: 'HTTP/1.0 GET Content-Length 0', send: req('GET / HTTP/1.0', `${H}Content-Length: 0\r\n`) },
   { name: 'HTTP/1.0 OPTIONS with a body', send: req('OPTIONS / HTTP/1.0', `${H}Content-Length: 3\r\n`, 'abc') },
   { name: 'HTTP/1.0 lower-case get with a body', send: req('get / HTTP/1.0', `${H}Content-Length: 3\r\n`, 'abc') },
+  // ---- trailers (parsed as a request header block; invalid names are left out: haproxy 2.6.12
+  // accepts or refuses them depending on the process, see src/http/h1/chunked.ts)
+  { name: 'trailer with an upper-case name', send: post('Transfer-Encoding: chunked\r\n', '0\r\nX-Up: A\r\n\r\n') },
+  { name: 'trailers with two different Content-Length: 400', send: post('Transfer-Encoding: chunked\r\n', '0\r\ncontent-length: 1\r\ncontent-length: 2\r\n\r\n') },
+  { name: 'trailer with an empty Content-Length: 400', send: post('Transfer-Encoding: chunked\r\n', '0\r\ncontent-length:\r\n\r\n') },
+  { name: 'trailer Content-Length list merged', send: post('Transfer-Encoding: chunked\r\n', '0\r\ncontent-length: 1, 1\r\ncontent-length: 01\r\n\r\n') },
+  { name: 'trailers Content-Length then Transfer-Encoding (Content-Length dropped)', send: post('Transfer-Encoding: chunked\r\n', '0\r\ncontent-length: 1\r\ntransfer-encoding: chunked\r\n\r\n') },
+  { name: 'trailer Transfer-Encoding gzip: 400', send: post('Transfer-Encoding: chunked\r\n', '0\r\ntransfer-encoding: gzip\r\n\r\n') },
+  { name: 'trailer Transfer-Encoding gzip, chunked', send: post('Transfer-Encoding: chunked\r\n', '0\r\ntransfer-encoding: gzip, chunked\r\n\r\n') },
+  { name: 'trailers with two different Host: 400', send: post('Transfer-Encoding: chunked\r\n', '0\r\nhost: a\r\nhost: b\r\n\r\n') },
+  { name: 'trailers with the same Host twice (merged)', send: post('Transfer-Encoding: chunked\r\n', '0\r\nhost: a\r\nhost: A\r\n\r\n') },
+  { name: '101 trailer lines with a merged duplicate', send: post('Transfer-Encoding: chunked\r\n', `0\r\n${many(99)}host: a\r\nhost: a\r\n\r\n`) },
+  { name: '101 trailers: 400', send: post('Transfer-Encoding: chunked\r\n', `0\r\n${many(101)}\r\n`) },
   // ---- line ends, NUL, empty lines
   { name: 'bare LF line ends', send: 'GET / HTTP/1.1\nHost: a\nX-A: b\n\n' },
   { name: 'CR CR LF after the version: 400', send: 'GET / HTTP/1.1\r\r\nHost: a\r\n\r\n' },
@@ -392,7 +406,7 @@ const CASES: Case[] = [
   { name: 'response 101 without Connection: upgrade: 502', send: req('GET /resp/cd101noconn HTTP/1.1', `${H}Connection: upgrade\r\nUpgrade: foo\r\n`) },
   { name: 'response 101 with Content-Length (dropped)', send: req('GET /resp/cd101cl HTTP/1.1', `${H}Connection: upgrade\r\nUpgrade: foo\r\n`) },
   { name: 'response 101 with Transfer-Encoding (dropped)', send: req('GET /resp/cd101te HTTP/1.1', `${H}Connection: upgrade\r\nUpgrade: foo\r\n`) },
-  { name: 'response 101 to a request that did not ask for it', send: req('GET /resp/cd101 HTTP/1.1'), pending: UPGRADE_101_UNASKED },
+  { name: 'response 101 to a request that did not ask for it: 502', send: req('GET /resp/cd101 HTTP/1.1') },
 ];
 
 interface Result {

@@ -29,4 +29,15 @@ export const CHUNKED_CASES: Array<[name: string, body: string, status: number]> 
   ['leading blank', ' 5\r\nhello\r\n0\r\n\r\n', 400],
   ['garbage after size', '5 x\r\nhello\r\n0\r\n\r\n', 400],
   ['last chunk 000', '5\r\nhello\r\n000\r\n\r\n', 0],
+  // Trailers are parsed as a request's header block. (Invalid trailer names are not listed:
+  // haproxy 2.6.12 accepts or refuses them depending on the process, see chunked.ts.)
+  ['trailer with an empty name', '0\r\n: 1\r\n\r\n', 400],
+  ['trailer Transfer-Encoding gzip', '0\r\ntransfer-encoding: gzip\r\n\r\n', 400],
+  ['trailer Transfer-Encoding gzip, chunked', '0\r\ntransfer-encoding: gzip, chunked\r\n\r\n', 0],
+  ['trailer Transfer-Encoding chunked twice', '0\r\ntransfer-encoding: chunked\r\ntransfer-encoding: chunked\r\n\r\n', 400],
+  ['trailer with two different Content-Length', '0\r\ncontent-length: 1\r\ncontent-length: 2\r\n\r\n', 400],
+  ['trailer with an empty Content-Length', '0\r\ncontent-length:\r\n\r\n', 400],
+  ['trailer with two different Host', '0\r\nhost: a\r\nhost: b\r\n\r\n', 400],
+  ['100 trailers and a merged duplicate', `0\r\n${Array.from({ length: 99 }, (_, i) => `t${i}: v\r\n`).join('')}host: a\r\nhost: a\r\n\r\n`, 0],
+  ['101 trailers', `0\r\n${Array.from({ length: 101 }, (_, i) => `t${i}: v\r\n`).join('')}\r\n`, 400],
 ];

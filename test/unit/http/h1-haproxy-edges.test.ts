@@ -8,6 +8,7 @@ import { parseRequestHead, type ParsedRequest } from '../../../src/http/h1/reque
 import { parseResponseHead, type ParsedResponse } from '../../../src/http/h1/response.js';
 import { serializeResponseHead } from '../../../src/http/h1/serialize.js';
 import { DEFAULT_H1_LIMITS } from '../../../src/http/h1/limits.js';
+import { ChunkedDecoder } from '../../../src/http/h1/chunked.js';
 
 const b = (s: string) => Buffer.from(s, 'latin1');
 const INVALID_OK = { ...DEFAULT_H1_LIMITS, acceptInvalid: true };
@@ -350,5 +351,33 @@ describe('accept-invalid header names', () => {
     expect(names(': b\r\n')).toBe(400);
     expect(names('Xa\r\n')).toBe(400);
     expect(verdict('GET / HTTP/1.1\r\nX A: b\r\n\r\n')).toBe(400);
+  });
+});
+
+describe('trailers: a request header block whatever the message', () => {
+  const trailers = (block: string, status = 400) => {
+    const d = new ChunkedDecoder(DEFAULT_H1_LIMITS, status);
+    const raw = b(`2\r\nok\r\n0\r\n${block}\r\n`);
+    d.feed(raw, 0, raw.length);
+    return d.error ? d.error.status : d.trailers;
+  };
+
+  it('refuses invalid names (haproxy 2.6.12 does in some processes and not in others: the safe choice)', () => {
+    expect(trailers('X Y: 1\r\n')).toBe(400);
+    expect(trailers(' X: 1\r\n')).toBe(400);
+    expect(trailers('X\xc9: 1\r\n', 502)).toBe(502);
+    expect(trailers(': 1\r\n')).toBe(400);
+    expect(trailers('X-Up: A\r\n')).toEqual(['x-up', 'A']);
+  });
+
+  it('merges and checks Content-Length, Transfer-Encoding and Host as in a head, with the status of the message', () => {
+    expect(trailers('content-length: 1, 1\r\ncontent-length: 01\r\n')).toEqual(['content-length', '1']);
+    expect(trailers('transfer-encoding: chunked\r\ncontent-length: 1\r\n')).toEqual(['transfer-encoding', 'chunked']);
+    expect(trailers('host: a\r\nhost: A\r\n')).toEqual(['host', 'a']);
+    expect(trailers('transfer-encoding: gzip, chunked\r\n')).toEqual(['transfer-encoding', 'gzip, chunked']);
+    expect(trailers('transfer-encoding: gzip\r\n')).toBe(400);
+    expect(trailers('transfer-encoding: chunked, gzip\r\n', 502)).toBe(502);
+    expect(trailers('content-length: x\r\n', 502)).toBe(502);
+    expect(trailers('host: a\r\nhost: b\r\n')).toBe(400);
   });
 });
