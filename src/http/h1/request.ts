@@ -181,7 +181,8 @@ function parseRequestText(str: string, avail: number, limits: H1Limits): Request
     return h1Error(400, 'websocket upgrade without a valid Sec-WebSocket-Key', headEnd - start);
   }
 
-  const htx = HTX_BLOCK + method.length + uri.length + version.length + s.htx + HTX_BLOCK;
+  // Sized as parsed: HAProxy normalises the target and Host once the head is in its buffer.
+  const htx = HTX_BLOCK + method.length + (uriEnd - uriStart) + version.length + s.htx + HTX_BLOCK;
   if (htx > headBudget(limits)) return h1Error(400, 'request head too large', headEnd - start);
 
   const keepAlive = v >= 11 ? (s.conn & CONN_CLOSE) === 0 : (s.conn & (CONN_CLOSE | CONN_KEEPALIVE)) === CONN_KEEPALIVE;
