@@ -78,7 +78,7 @@ export const NEGATED = new WeakSet<import('../config/model.js').RawLine>();
 
 /** Tuning knobs portico reads; the others under tune.* are accepted without effect. */
 const TUNE_SIZES = new Set(['tune.bufsize', 'tune.maxrewrite', 'tune.http.cookielen', 'tune.http.logurilen']);
-const TUNE_INTS = new Set(['tune.http.maxhdr', 'tune.maxaccept']);
+const TUNE_INTS = new Set(['tune.http.maxhdr', 'tune.maxaccept', 'tune.h2.header-table-size', 'tune.h2.initial-window-size', 'tune.h2.max-concurrent-streams']);
 
 function accepted(name: string, note: string, support: Support = 'accepted'): Omit<Keyword, 'module'> {
   return globalKeyword(name, {
@@ -197,7 +197,7 @@ addKeywords('process', [
 /** The tune.* names HAProxy 2.6 knows, accepted without effect unless handled above. */
 export const TUNE_ACCEPTED = [
   'tune.buffers.limit', 'tune.buffers.reserve', 'tune.comp.maxlevel', 'tune.fail-alloc', 'tune.fd.edge-triggered',
-  'tune.h2.header-table-size', 'tune.h2.initial-window-size', 'tune.h2.max-concurrent-streams', 'tune.idle-pool.shared',
+  'tune.idle-pool.shared',
   'tune.idletimer', 'tune.lua.forced-yield', 'tune.lua.maxmem', 'tune.lua.service-timeout', 'tune.lua.session-timeout',
   'tune.lua.task-timeout', 'tune.maxpollevents', 'tune.pattern.cache-size', 'tune.peers.max-updates-at-once', 'tune.pipesize',
   'tune.pool-high-fd-ratio', 'tune.pool-low-fd-ratio', 'tune.quic.frontend.conn-tx-buffers.limit',

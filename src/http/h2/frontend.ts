@@ -9,7 +9,7 @@
  * `timeout http-keep-alive` (after one), each falling back to `timeout client`, as HAProxy's h2
  * layer does. A client's bad frames end its stream or its connection, never the process.
  */
-import { createServer, constants, type Http2Server, type ServerHttp2Session, type ServerHttp2Stream } from 'node:http2';
+import { createServer, constants, type Http2Server, type ServerHttp2Session, type ServerHttp2Stream, type Settings } from 'node:http2';
 import type { Socket } from 'node:net';
 import type { Runtime } from '../../runtime/runtime.js';
 import type { FrontendRuntime } from '../../runtime/frontend.js';
@@ -36,20 +36,28 @@ export function wantsH2(bind: Bind, tls: TlsInfo | undefined): boolean {
 const servers = new WeakMap<Runtime, Http2Server>();
 const live = new WeakMap<Runtime, Set<H2Connection>>();
 
+/** The HTTP/2 settings portico announces, from tune.h2.* (HAProxy's defaults otherwise), within HTTP/2's bounds. */
+export function h2Settings(tune: Record<string, number | string>): Settings {
+  const num = (name: string, max: number): number | undefined => {
+    const v = tune[name];
+    return typeof v === 'number' && Number.isInteger(v) && v >= 0 ? Math.min(v, max) : undefined;
+  };
+  const streams = num('tune.h2.max-concurrent-streams', 0xffffffff);
+  const window = num('tune.h2.initial-window-size', 0x7fffffff);
+  const table = num('tune.h2.header-table-size', 65535);
+  return {
+    maxConcurrentStreams: streams ?? DEFAULT_MAX_STREAMS,
+    ...(window !== undefined ? { initialWindowSize: window } : {}),
+    ...(table !== undefined ? { headerTableSize: table } : {}),
+    enablePush: false,
+  };
+}
+
 /** One (never listening) node:http2 server per runtime: it turns sockets into h2 sessions with its settings. */
 function h2ServerFor(rt: Runtime): Http2Server {
   let s = servers.get(rt);
   if (s) return s;
-  const tune = rt.config.global.tune;
-  const num = (name: string): number | undefined => (typeof tune[name] === 'number' ? (tune[name] as number) : undefined);
-  s = createServer({
-    settings: {
-      maxConcurrentStreams: num('tune.h2.max-concurrent-streams') ?? DEFAULT_MAX_STREAMS,
-      ...(num('tune.h2.initial-window-size') !== undefined ? { initialWindowSize: num('tune.h2.initial-window-size') } : {}),
-      ...(num('tune.h2.header-table-size') !== undefined ? { headerTableSize: num('tune.h2.header-table-size') } : {}),
-      enablePush: false,
-    },
-  });
+  s = createServer({ settings: h2Settings(rt.config.global.tune) });
   // Errors belong to each session (handled there); the server object itself never listens.
   s.on('sessionError', () => {});
   s.on('unknownProtocol', (sock: Socket) => sock.destroy());

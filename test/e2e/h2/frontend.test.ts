@@ -38,6 +38,7 @@ beforeAll(async () => {
   [tlsPort, h2cPort, ptPort, limitedPort, idlePort, shortPort] = await freePorts(6);
   const cfg = `global
     log 127.0.0.1:${rx.port} local0
+    tune.h2.max-concurrent-streams 8
 ${DEFAULTS}    log global
     option httplog
 frontend www
@@ -136,6 +137,8 @@ describe('HTTP/2 clients over TLS (alpn h2,http/1.1)', () => {
 
   it('runs concurrent streams of one connection through roundrobin', async () => {
     const s = await session(`https://127.0.0.1:${tlsPort}`, certs.ca);
+    // tune.h2.max-concurrent-streams: the client queues what goes beyond.
+    expect(s.remoteSettings.maxConcurrentStreams).toBe(8);
     const before = { p1: b1.seen.length, p2: b2.seen.length };
     const started = Date.now();
     const all = await Promise.all(Array.from({ length: 10 }, (_, i) => h2Request(s, { ':path': `/slow/300?n=${i}` })));

@@ -51,7 +51,10 @@ export interface H2Response {
   trailers: IncomingHttpHeaders | undefined;
 }
 
-/** Opens an h2 connection (clear with prior knowledge for http://, TLS with ALPN h2 for https://). */
+/**
+ * Opens an h2 connection (clear with prior knowledge for http://, TLS with ALPN h2 for https://);
+ * resolves once the server's SETTINGS have arrived.
+ */
 export function openH2(url: string, ca?: string): Promise<ClientHttp2Session> {
   return new Promise((resolve, reject) => {
     const s = h2connect(url, ca ? { ca, servername: 'a.test' } : {});
@@ -59,7 +62,7 @@ export function openH2(url: string, ca?: string): Promise<ClientHttp2Session> {
       s.destroy();
       reject(new Error(`h2 connect to ${url} timed out`));
     }, 5000);
-    s.once('connect', () => {
+    s.once('remoteSettings', () => {
       clearTimeout(timer);
       resolve(s);
     });

@@ -1,7 +1,7 @@
 /** The `proto` words of bind and server lines, as HAProxy 2.6 checks them. */
 import { describe, expect, it } from 'vitest';
 import { loadConfigText } from '../../../src/config/load.js';
-import { wantsH2 } from '../../../src/http/h2/frontend.js';
+import { h2Settings, wantsH2 } from '../../../src/http/h2/frontend.js';
 import type { Bind } from '../../../src/config/model.js';
 
 const T = 'defaults\n  mode http\n  timeout connect 5s\n  timeout client 5s\n  timeout server 5s\n'; // lines 1-5
@@ -34,5 +34,14 @@ describe('proto on bind and server lines', () => {
     expect(wantsH2(bind('h1'), { alpn: 'http/1.1' })).toBe(false);
     // `proto` forces the protocol whatever ALPN chose.
     expect(wantsH2(bind('h1'), { alpn: 'h2' })).toBe(false);
+  });
+
+  it('announces tune.h2.* settings, HAProxy defaults otherwise, within HTTP/2 bounds', () => {
+    expect(h2Settings({})).toEqual({ maxConcurrentStreams: 100, enablePush: false });
+    const { config, messages } = load(`global\n  tune.h2.max-concurrent-streams 7\n  tune.h2.initial-window-size 1048576\n  tune.h2.header-table-size 8192\n${T}`);
+    expect(messages).toEqual([]);
+    expect(h2Settings(config.global.tune)).toEqual({ maxConcurrentStreams: 7, initialWindowSize: 1048576, headerTableSize: 8192, enablePush: false });
+    expect(h2Settings({ 'tune.h2.initial-window-size': 2 ** 40, 'tune.h2.header-table-size': 1e9 })).toEqual({ maxConcurrentStreams: 100, initialWindowSize: 0x7fffffff, headerTableSize: 65535, enablePush: false });
+    expect(load(`global\n  tune.h2.max-concurrent-streams many\n`).messages[0]).toMatch(/tune\.h2\.max-concurrent-streams.*expects an integer/);
   });
 });
