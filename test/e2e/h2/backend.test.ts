@@ -10,7 +10,7 @@ import { DEFAULTS, freePorts, httpRequest, startBackend, startPortico, type Back
 import { h2Request, makeCerts, openH2, startH2Backend, type Certs, type H2Backend } from './h2-helpers.js';
 
 let certs: Certs;
-let be1: H2Backend, be2: H2Backend, tlsBe: H2Backend;
+let be1: H2Backend, be2: H2Backend, tlsBe: H2Backend, proxied: H2Backend;
 let h1only: Backend;
 let portico: Proc;
 let h1Port: number, h2cPort: number, deadPort: number;
@@ -36,7 +36,7 @@ function get(agent: Agent, path: string, opts: { method?: string; body?: string;
 
 beforeAll(async () => {
   certs = makeCerts();
-  [be1, be2, tlsBe] = await Promise.all([startH2Backend('h2-a'), startH2Backend('h2-b'), startH2Backend('h2-tls', certs)]);
+  [be1, be2, tlsBe, proxied] = await Promise.all([startH2Backend('h2-a'), startH2Backend('h2-b'), startH2Backend('h2-tls', certs), startH2Backend('h2-proxied', undefined, { proxyProtocol: true })]);
   h1only = await startBackend('h1-only');
   [h1Port, h2cPort, deadPort] = await freePorts(3);
   portico = await startPortico(
@@ -46,6 +46,7 @@ beforeAll(async () => {
     use_backend tlsh2 if { path_beg /tls }
     use_backend broken if { path_beg /broken }
     use_backend dead if { path_beg /dead }
+    use_backend proxied if { path_beg /proxied }
     default_backend h2c
 backend h2c
     balance roundrobin
@@ -55,6 +56,8 @@ backend tlsh2
     server t 127.0.0.1:${tlsBe.port} proto h2 ssl verify required ca-file ${certs.dir}/ca.crt alpn h2 sni str(a.test)
 backend broken
     server x 127.0.0.1:${h1only.port} proto h2
+backend proxied
+    server p 127.0.0.1:${proxied.port} proto h2 send-proxy
 backend dead
     retries 0
     server d 127.0.0.1:${deadPort} proto h2
@@ -65,7 +68,7 @@ backend dead
 
 afterAll(async () => {
   await portico?.stop();
-  await Promise.all([be1?.close(), be2?.close(), tlsBe?.close(), h1only?.close()]);
+  await Promise.all([be1?.close(), be2?.close(), tlsBe?.close(), proxied?.close(), h1only?.close()]);
 });
 
 const seenAll = () => [...be1.seen, ...be2.seen];
@@ -150,6 +153,32 @@ describe('server proto h2', () => {
     expect((await httpRequest(h1Port, '/dead/x')).status).toBe(503);
     // Still serving.
     expect((await httpRequest(h1Port, '/after-errors')).status).toBe(200);
+  });
+
+  it('sends the PROXY header before the HTTP/2 preface (send-proxy)', async () => {
+    const r = await httpRequest(h1Port, '/proxied/x');
+    expect(r.status).toBe(200);
+    expect(JSON.parse(r.body)).toMatchObject({ path: '/proxied/x' });
+    expect(proxied.proxyLines.at(-1)).toMatch(new RegExp(`^PROXY TCP4 127\\.0\\.0\\.1 127\\.0\\.0\\.1 \\d+ ${h1Port}$`));
+  });
+
+  it('ends the response short when the server dies in the middle of the body', async () => {
+    const raw = await new Promise<string>((resolve) => {
+      let got = '';
+      const s = netConnect(h1Port, '127.0.0.1', () => s.write('GET /die HTTP/1.1\r\nhost: x\r\n\r\n'));
+      const t = setTimeout(() => s.destroy(), 4000);
+      s.on('data', (d) => (got += d.toString('latin1')));
+      s.on('error', () => {});
+      s.on('close', () => {
+        clearTimeout(t);
+        resolve(got);
+      });
+    });
+    expect(raw).toMatch(/^HTTP\/1\.1 200 /);
+    expect(raw).toContain('content-length: 1000');
+    // 100 bytes of the 1000 announced, then the connection closed.
+    expect(raw.length - raw.indexOf('\r\n\r\n') - 4).toBe(100);
+    expect((await httpRequest(h1Port, '/after-die')).status).toBe(200);
   });
 
   it('survives a client that leaves while an h2 server answers', async () => {

@@ -44,6 +44,11 @@ ${DEFAULTS}    log global
 frontend www
     bind 127.0.0.1:${tlsPort} ssl crt ${certs.pemFile} alpn h2,http/1.1
     bind 127.0.0.1:${h2cPort} proto h2
+    stats enable
+    stats uri /admin/stats
+    http-request deny if { path_beg /denied }
+    http-request redirect location /elsewhere code 302 if { path_beg /redir }
+    http-request return status 200 content-type text/plain string returned-locally if { path_beg /ret }
     http-request set-header x-ver %[req.ver]
     http-request set-header x-alpn %[ssl_fc_alpn]
     acl is_api path_beg /api
@@ -208,6 +213,31 @@ describe('HTTP/2 clients over TLS (alpn h2,http/1.1)', () => {
     expect(seen.headers['x-alpn']).toBe('http/1.1');
     const c = await curl(['--http1.1', '--cacert', `${certs.dir}/ca.crt`, '--resolve', `a.test:${tlsPort}:127.0.0.1`, '-o', '/dev/null', '-w', '%{http_version} %{http_code}', `https://a.test:${tlsPort}/api/h1curl`]);
     expect(c.stdout).toBe('1.1 200');
+  });
+});
+
+describe('answers made by portico itself, over HTTP/2', () => {
+  it('denies, redirects, returns, serves the stats page and answers HEAD without a body', async () => {
+    const s = await session(`http://127.0.0.1:${h2cPort}`);
+    const denied = await h2Request(s, { ':path': '/denied' });
+    expect(denied.status).toBe(403);
+    expect(denied.body.toString()).toContain('403 Forbidden');
+    expect(denied.headers['connection']).toBeUndefined();
+    const redir = await h2Request(s, { ':path': '/redir' });
+    expect(redir.status).toBe(302);
+    expect(redir.headers['location']).toBe('/elsewhere');
+    const ret = await h2Request(s, { ':path': '/ret' });
+    expect(ret.status).toBe(200);
+    expect(ret.body.toString()).toBe('returned-locally');
+    const stats = await h2Request(s, { ':path': '/admin/stats;csv' });
+    expect(stats.status).toBe(200);
+    expect(stats.body.toString()).toMatch(/^# pxname,svname,/);
+    const head = await h2Request(s, { ':path': '/api/head', ':method': 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.body.length).toBe(0);
+    expect(head.headers['content-type']).toBe('application/json');
+    // The same connection served all of it.
+    expect((await h2Request(s, { ':path': '/api/after-local' })).status).toBe(200);
   });
 });
 

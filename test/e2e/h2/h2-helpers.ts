@@ -4,6 +4,7 @@
  * receives. Every wait is bounded in time.
  */
 import { execFile, execFileSync } from 'node:child_process';
+import { createServer as createNetServer } from 'node:net';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -140,6 +141,8 @@ export interface H2Backend {
   name: string;
   port: number;
   seen: H2Seen[];
+  /** PROXY protocol lines received (backends started with `proxyProtocol`). */
+  proxyLines: string[];
   /** Connections accepted. */
   sessions: number;
   close(): Promise<void>;
@@ -147,10 +150,13 @@ export interface H2Backend {
 
 /**
  * A node:http2 backend (h2c, or TLS when certs are given) answering JSON about the request.
- * /trailers answers with a trailer field, /size/N with N bytes, /reset resets the stream.
+ * /trailers answers with a trailer field, /size/N with N bytes, /reset resets the stream,
+ * /die sends half a body and drops the connection. With `proxyProtocol`, each connection must
+ * start with a PROXY v1 line (recorded), then h2c.
  */
-export async function startH2Backend(name: string, certs?: Certs): Promise<H2Backend> {
+export async function startH2Backend(name: string, certs?: Certs, opts: { proxyProtocol?: boolean } = {}): Promise<H2Backend> {
   const seen: H2Seen[] = [];
+  const proxyLines: string[] = [];
   const state = { sessions: 0 };
   const server: Http2Server | Http2SecureServer = certs ? createSecureServer({ key: certs.key, cert: certs.cert }) : createH2Server();
   server.on('session', (s) => {
@@ -169,6 +175,11 @@ export async function startH2Backend(name: string, certs?: Certs): Promise<H2Bac
       seen.push({ method: String(headers[':method']), path, raw, body, trailers, remotePort: stream.session?.socket.remotePort ?? 0 });
       if (stream.destroyed) return;
       if (path.startsWith('/reset')) return void stream.close(2);
+      if (path.startsWith('/die')) {
+        stream.respond({ ':status': 200, 'content-length': '1000', 'x-backend': name });
+        stream.write(Buffer.alloc(100, 'd'));
+        return void setTimeout(() => stream.session?.destroy(), 50);
+      }
       const m = /^\/size\/(\d+)/.exec(path);
       if (m) {
         stream.respond({ ':status': 200, 'content-type': 'application/octet-stream', 'x-backend': name });
@@ -184,18 +195,42 @@ export async function startH2Backend(name: string, certs?: Certs): Promise<H2Bac
       stream.end(JSON.stringify({ backend: name, method: headers[':method'], path, body, scheme: headers[':scheme'], authority: headers[':authority'] }));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
+  let listening: { address(): unknown; close(cb: () => void): void } = server;
+  if (opts.proxyProtocol) {
+    // Reads the PROXY line, then gives the rest of the connection to the h2 server.
+    const front = createNetServer((sock) => {
+      let buf = Buffer.alloc(0);
+      const onData = (d: Buffer) => {
+        buf = Buffer.concat([buf, d]);
+        const end = buf.indexOf('\r\n');
+        if (end < 0) return;
+        sock.removeListener('data', onData);
+        sock.pause();
+        proxyLines.push(buf.subarray(0, end).toString('latin1'));
+        if (end + 2 < buf.length) sock.unshift(buf.subarray(end + 2));
+        server.emit('connection', sock);
+      };
+      sock.on('data', onData);
+      sock.on('error', () => {});
+    });
+    await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+    listening = front;
+  } else {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  }
+  const port = (listening.address() as { port: number }).port;
   return {
     name,
     port,
     seen,
+    proxyLines,
     get sessions() {
       return state.sessions;
     },
     close: () =>
       new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        listening.close(() => resolve());
+        if (listening !== server) server.close();
         setTimeout(resolve, 1000).unref();
       }),
   };
