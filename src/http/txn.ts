@@ -73,10 +73,10 @@ export class HttpTxn {
     be.counters.bytesOut += this.bytesOut;
     const s = this.server;
     if (s && this.connect?.socket) {
-      if (this.status > 0 && !this.local) s.counters.countResponse(this.status);
+      if (this.res) s.counters.countResponse(this.res.head.status);
       s.counters.bytesIn += this.bytesIn;
       s.counters.bytesOut += this.bytesOut;
-      s.counters.cumReq++;
+      if (this.res) s.counters.cumReq++;
     }
     const c = this.connect;
     const queue = c ? c.queueMs : -1;

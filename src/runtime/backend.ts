@@ -164,18 +164,18 @@ export class BackendRuntime {
     (server ? server.counters : this.counters).dequeue();
   }
 
-  private take(s: ServerRuntime): void {
+  /** `picked`: chosen by the load balancer (lbtot), not handed a slot from the queue. */
+  private take(s: ServerRuntime, picked = true): void {
     this.lb.takeConn(s.lb);
-    const now = Date.now();
-    s.counters.openSession(now);
-    this.counters.openSession(now);
+    s.counters.openSession(Date.now(), picked);
+    // The backend's own sessions are its streams, counted where they are assigned (stats hooks, TCP accept).
+    if (picked) this.counters.lbtot++;
   }
 
   /** A request on `s` finished: free its slot and give it to the oldest waiter. */
   release(s: ServerRuntime): void {
     this.lb.releaseConn(s.lb);
     s.counters.closeSession();
-    this.counters.closeSession();
     this.dequeue(s);
   }
 
@@ -184,7 +184,7 @@ export class BackendRuntime {
     while (s.usable && s.hasSlot) {
       const w = s.queue.length > 0 ? s.queue.shift() : !s.admin.drain ? this.queue.shift() : undefined;
       if (!w) return;
-      this.take(s);
+      this.take(s, false);
       w.resolve(s);
     }
   }

@@ -115,8 +115,9 @@ export class FrontendRuntime {
     return (server) => proxyHeaderFor(server, client, listener);
   }
 
-  /** Counts a finished TCP session (and on its listener with `option socket-stats`). */
+  /** Counts a finished TCP session: it leaves its backend; bytes (on its listener too with `option socket-stats`). */
   record(e: SessionEnd, listener?: Listener): void {
+    e.backend?.counters.closeSession();
     this.counters.bytesIn += e.bytesIn;
     this.counters.bytesOut += e.bytesOut;
     if (listener?.counters) {

@@ -106,7 +106,8 @@ function fullconnOf(rt: Runtime, be: BackendRuntime): number {
 function frontendStats(fe: FrontendRuntime): FrontendStats {
   return {
     counters: fe.counters,
-    maxconn: fe.limiter.max,
+    // Without its own maxconn a frontend is limited by the process's.
+    maxconn: fe.limiter.max || fe.global.max,
     rateLimit: 0,
     state: fe.config.disabled ? 'STOP' : fe.paused || frontendPaused(fe) ? 'PAUSED' : 'OPEN',
   };

@@ -12,7 +12,9 @@ import { evalCondition } from '../sample/condition.js';
 import { txnEval, type CompiledRules, type EvalEnv } from '../rules/index.js';
 import { NO_ERROR_PAGES } from '../rules/errors.js';
 import { compileAllStatsAccess, statsVerdict } from '../stats/access.js';
-import { countRequestVerdict, countResponseVerdict, countTransactionEnd } from '../stats/accounting.js';
+import {
+  countRequestVerdict, countResponseVerdict, countStreamAssignment, countStreamStart, countTransactionEnd,
+} from '../stats/accounting.js';
 import { DEFAULT_STATS_REALM, serveStats, servePrometheus, statsRequestMatches, unauthorized } from '../stats/service.js';
 import { staticBackend, type HttpHooks, type LocalReply } from '../http/txn-hooks.js';
 import type { HttpTxn } from '../http/txn.js';
@@ -75,8 +77,12 @@ export function attachStatsHooks(rt: Runtime, hooks: HttpHooks, compiled: Compil
   const request = hooks.request;
   hooks.request = (txn) => {
     httpStreamStarted(txn);
+    countStreamStart(txn);
     const v = request ? request(txn) : { kind: 'forward' as const, backend: staticBackend(txn) };
     countRequestVerdict(txn, v);
+    const uri = txn.req!.head.uri;
+    const stats = statsRequestMatches(txn.session.fe.config, uri) || (v.kind === 'forward' && !!v.backend && statsRequestMatches(v.backend.config, uri));
+    countStreamAssignment(txn, v, stats);
     return v;
   };
   const response = hooks.response;

@@ -10,15 +10,98 @@
  *   return / redirect / auth of its rules); denials and the backend's rules do not count.
  * - A connection closed, timed out or sent garbage before a complete request still counts as a
  *   request (req_tot) with its status (hrsp) and as a request error (ereq).
- * - A backend counts the replies given in its name (its rules' answers, 502/503/504) in hrsp and
- *   req_tot, where only real responses count for the server.
+ * - A backend's sessions are the streams assigned to it (not only those that reach a server).
+ * - A backend counts every transaction assigned to it in req_tot and hrsp, the replies given in
+ *   its name (its rules' answers, 502/503/504) included; only real responses count for a server.
+ * - A transaction that ends without a status (`http-request reject`, a client gone before the
+ *   response) counts as a response of the "other" class.
+ * - The HTTP/1 multiplexer figures (h1_*): client connections and streams of a frontend, server
+ *   connections and streams of a backend, and the bytes on the wire of each (socket counts).
  */
+import type { Socket } from 'node:net';
 import type { HttpTxn } from '../http/txn.js';
+import type { MuxCounters } from './counters.js';
 import type { RequestVerdict, ResponseVerdict } from '../http/txn-hooks.js';
+import type { BackendRuntime } from '../runtime/backend.js';
 
 /** Termination states of rule outcomes: "P" a denial (deny, tarpit, reject), "L" a local answer. */
 const denied = (termination: string) => termination.startsWith('P');
 const answered = (termination: string) => termination.startsWith('L');
+
+/** The socket counts already added to the h1 byte counters (a connection carries several transactions). */
+const wire = new WeakMap<Socket, { read: number; written: number }>();
+
+/** Adds what `s` read and wrote since the last call to `m`'s h1 byte counters (in = read). */
+function countWire(s: Socket, m: MuxCounters): void {
+  let w = wire.get(s);
+  if (!w) wire.set(s, (w = { read: 0, written: 0 }));
+  m.h1BytesIn += s.bytesRead - w.read;
+  m.h1BytesOut += s.bytesWritten - w.written;
+  w.read = s.bytesRead;
+  w.written = s.bytesWritten;
+}
+
+/** A client connection of an HTTP/1 frontend, counted once (open until it closes). */
+function countClientConnection(s: Socket, m: MuxCounters): void {
+  if (wire.has(s)) return;
+  wire.set(s, { read: 0, written: 0 });
+  m.h1TotalConns++;
+  if (s.destroyed) return;
+  m.h1OpenConns++;
+  s.once('close', () => m.h1OpenConns--);
+}
+
+/** HTTP/2 streams run through the same engine; they are not HTTP/1 figures. */
+const overH1 = (txn: HttpTxn) => txn.session.conn.clientVersion === undefined;
+
+/** Transactions that reached the request rules (their end closes an open stream). */
+const started = new WeakSet<HttpTxn>();
+
+/** A request arrived: an HTTP/1 stream opens (and the request's bytes are in). */
+export function countStreamStart(txn: HttpTxn): void {
+  if (!overH1(txn)) return;
+  const m = txn.session.fe.counters.mux;
+  countClientConnection(txn.session.client, m);
+  m.h1OpenStreams++;
+  m.h1TotalStreams++;
+  countWire(txn.session.client, m);
+  started.add(txn);
+}
+
+/** A transaction ended: its stream, and the wire bytes of the client and server connections. */
+function countStreamEnd(txn: HttpTxn): void {
+  if (!overH1(txn)) return;
+  const fe = txn.session.fe.counters.mux;
+  countClientConnection(txn.session.client, fe);
+  // Counted when the request arrived; without a request, a stream existed if some bytes came.
+  if (started.has(txn)) fe.h1OpenStreams--;
+  else if (txn.firstByteAt > 0) fe.h1TotalStreams++;
+  countWire(txn.session.client, fe);
+  const server = txn.connect?.socket;
+  const be = txn.backend?.counters.mux;
+  if (server && be) {
+    be.h1TotalStreams++;
+    if (!txn.connect!.reused) be.h1TotalConns++;
+    countWire(server, be);
+  }
+}
+
+/** Streams assigned to a backend, to leave it when they end. */
+const assigned = new WeakMap<HttpTxn, BackendRuntime>();
+
+/**
+ * The stream belongs to a backend from the moment one is chosen (use_backend, default_backend,
+ * the listen itself), whether a server then answers, the backend's rules do, or nobody does:
+ * HAProxy's scur/smax/stot/rate/lastsess of a backend. `intercepted`: a stats page or a service
+ * answers for the frontend, no backend is involved (a backend's stats page is counted where it
+ * is served).
+ */
+export function countStreamAssignment(txn: HttpTxn, v: RequestVerdict, intercepted: boolean): void {
+  const be = v.kind === 'forward' && !v.service && !intercepted ? (v.backend ?? txn.backend) : txn.backend;
+  if (!be) return;
+  be.counters.openSession(Date.now(), false);
+  assigned.set(txn, be);
+}
 
 /** After the request rules: denials and frontend answers. `txn.backend` is set once a backend's own rules ran. */
 export function countRequestVerdict(txn: HttpTxn, v: RequestVerdict): void {
@@ -46,6 +129,8 @@ export function countResponseVerdict(txn: HttpTxn, v: ResponseVerdict): void {
 
 /** The end of a transaction, after HttpTxn.account(): what it leaves to the stats module. */
 export function countTransactionEnd(txn: HttpTxn): void {
+  countStreamEnd(txn);
+  assigned.get(txn)?.counters.closeSession();
   const fe = txn.session.fe.counters;
   const li = txn.session.listener.counters;
   if (li) {
@@ -63,10 +148,13 @@ export function countTransactionEnd(txn: HttpTxn): void {
     }
     return;
   }
+  // Without a status (a reject, a client gone before the response), the transaction still
+  // counts, as "other" (HAProxy logs such a status as -1).
+  if (txn.status <= 0) fe.countResponse(0);
   const be = txn.backend;
-  if (be && txn.local) {
-    // Replies given in the backend's name: its rules' answers and the proxy's error pages.
-    if (txn.status !== 0) be.counters.countResponse(txn.status);
-    if (!txn.connect) be.counters.cumReq++;
-  }
+  if (!be) return;
+  be.counters.cumReq++;
+  // Replies given in the backend's name (its rules' answers, the proxy's error pages) and
+  // transactions without a status; account() counted the servers' responses.
+  if (txn.local || txn.status <= 0) be.counters.countResponse(txn.status > 0 ? txn.status : 0);
 }

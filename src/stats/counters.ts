@@ -171,10 +171,14 @@ export class BeCounters {
   downTrans = 0;
   readonly mux = new MuxCounters();
 
-  /** The load balancer assigned a session to this server/backend. */
-  openSession(now = Date.now()): void {
+  /**
+   * A server: a session was given to it, by the load balancer (`picked`, counted in lbtot) or from
+   * the queue. A backend: a stream was assigned to it (use_backend, default_backend), whether it
+   * then reaches a server, waits in the queue or is answered by the backend's rules.
+   */
+  openSession(now = Date.now(), picked = true): void {
     this.cumSess++;
-    this.lbtot++;
+    if (picked) this.lbtot++;
     this.lastSess = now;
     if (++this.curSess > this.maxSess) this.maxSess = this.curSess;
     const n = this.sessPerSec.add(1, now);

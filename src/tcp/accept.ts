@@ -323,6 +323,7 @@ class Connection {
       return startHttpSession(rt, fe, socket, listener, this.done, this.tls);
     }
     const backend = termination ? undefined : chooseTcpBackend(fe, this.compiled, this.state?.sample, this.state?.lf);
+    backend?.counters.openSession(Date.now(), false); // the stream is the backend's until fe.record()
     const log = logSystemOf(rt)?.forProxy(fe.config);
     // A log-format with %[...] needs a sample context even without rules.
     const st = this.state ?? (log?.needsSample ? this.st : undefined);
