@@ -48,6 +48,8 @@ export interface RunOptions {
   /** tune.bufsize: a reply is evaluated as final once this many bytes are in. */
   bufSize?: number;
   now?: () => number;
+  /** Headers added to every HTTP request after the configured ones (`http-check send-state`). */
+  extraHeaders?: Array<[string, string]>;
 }
 
 export interface CheckOutcome {
@@ -117,7 +119,7 @@ export async function runCheck(ruleset: Ruleset, target: CheckTarget, opts: RunO
       if (!conn) return done('SOCKERR', 'TCPCHK no connection', 0);
       if (rule.type === 'send') {
         const d = rule.data;
-        const bytes = typeof d === 'function' ? d() : Buffer.isBuffer(d) ? d : serializeHttpRequest(d);
+        const bytes = typeof d === 'function' ? d() : Buffer.isBuffer(d) ? d : serializeHttpRequest(opts.extraHeaders ? { ...d, headers: [...d.headers, ...opts.extraHeaders] } : d);
         buf = Buffer.alloc(0);
         conn.write(bytes);
         mustRead = true;

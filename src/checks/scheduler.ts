@@ -481,6 +481,25 @@ export class CheckScheduler {
     else if (this.canBeUp()) this.setRunning(undefined);
   }
 
+  /**
+   * The state part of `http-check send-state` (httpchk_build_status_header()): "UP", "UP 1/3",
+   * "NOLB 2/3", "DOWN 1/2", "DOWN" or "no check", and during slow start the elapsed share of it.
+   */
+  sendState(): { state: string; throttle?: number } {
+    if (!this.cfg.check) return { state: 'no check' };
+    const c = this.health;
+    let state: string;
+    if (this.state === 'stopped') state = c.health ? `DOWN ${c.health}/${c.rise}` : 'DOWN';
+    else {
+      const base = this.state === 'stopping' ? 'NOLB' : 'UP';
+      state = c.health === c.rise + c.fall - 1 ? base : `${base} ${c.health - c.rise + 1}/${c.fall}`;
+    }
+    if (this.state !== 'starting') return { state };
+    const ssSec = Math.max(1, Math.ceil((this.cfg.slowstart ?? 0) / 1000));
+    const elapsedSec = Math.floor((this.clock.now() - this.upSince) / 1000);
+    return { state, throttle: Math.max(1, Math.floor((100 * elapsedSec) / ssSec)) };
+  }
+
   /** Stats status column: UP, UP 2/3, DOWN, DOWN 1/2, NOLB, DRAIN, MAINT, no check. */
   display(): string {
     if (this.admin.maint) return 'MAINT';

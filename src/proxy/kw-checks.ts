@@ -6,7 +6,6 @@ import { parseHttpCheck, parseTcpCheck } from '../checks/options.js';
 
 /** Check rule members the checks module does not run yet. */
 const NOT_APPLIED = new Set([
-  'http-check send-state',
   'http-check set-var',
   'http-check unset-var',
   'tcp-check set-var',

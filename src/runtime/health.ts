@@ -14,6 +14,7 @@ import {
   runCheck,
   type CheckEvent,
 } from '../checks/index.js';
+import { hostname } from 'node:os';
 import { applyMarkedActions, serverCounts } from './admin.js';
 import type { BackendRuntime } from './backend.js';
 import type { ServerRuntime } from './server.js';
@@ -88,8 +89,29 @@ function startSpread(schedulers: CheckScheduler[]): void {
   }
 }
 
-/** Creates and starts the schedulers of every backend; returns a function that stops them all. */
-export function startHealthChecks(backendList: Iterable<BackendRuntime>, spreadChecks: number | undefined, log: HealthLog): () => void {
+/**
+ * `http-check send-state`: "UP 1/3; address=A; port=P; name=be/srv; node=N; weight=W/T; scur=S/B;
+ * qcur=Q" as httpchk_build_status_header() writes it (T: the weight of the servers in use, the
+ * backups' when no active server is up; B: the backend's sessions).
+ */
+function serverStateHeader(be: BackendRuntime, s: ServerRuntime, sched: CheckScheduler, node: string): string {
+  const { state, throttle } = sched.sendState();
+  const t = s.target;
+  const weightOf = (x: ServerRuntime) => (x.usable && !x.admin.drain && !x.nolb ? x.lb.uweight : 0);
+  const active = be.servers.filter((x) => !x.config.backup).reduce((n, x) => n + weightOf(x), 0);
+  const total = active > 0 ? active : be.servers.filter((x) => x.config.backup).reduce((n, x) => n + weightOf(x), 0);
+  const addr = t.kind === 'inet' ? t.host : t.path;
+  const port = t.kind === 'inet' ? String(t.port ?? 0) : '';
+  let text = `${state}; address=${addr}; port=${port}; name=${be.name}/${s.name}; node=${node}; weight=${s.lb.uweight}/${total}; scur=${s.served}/${be.counters.curSess}; qcur=${s.queue.length}`;
+  if (throttle !== undefined) text += `; throttle=${throttle}%`;
+  return text;
+}
+
+/**
+ * Creates and starts the schedulers of every backend; returns a function that stops them all.
+ * `node`: the global `node` name for send-state (the host name by default, as in HAProxy).
+ */
+export function startHealthChecks(backendList: Iterable<BackendRuntime>, spreadChecks: number | undefined, log: HealthLog, node: string = hostname()): () => void {
   // Walked several times below: an iterator would be exhausted after the first loop.
   const backends = [...backendList];
   const planned: { be: BackendRuntime; s: ServerRuntime }[] = [];
@@ -134,7 +156,11 @@ export function startHealthChecks(backendList: Iterable<BackendRuntime>, spreadC
           runCheck(
             rules,
             { ...target(), checkAddr: o.addr, checkPort: o.port, sendProxy: o.checkSendProxy === true || s.config.sendProxy === true, ssl: o.checkSsl, sni: o.checkSni },
-            { timeouts: checkTimeouts(r.inter, timeoutCheck, timeoutConnect), serverStopped: sched.state === 'stopped' },
+            {
+              timeouts: checkTimeouts(r.inter, timeoutCheck, timeoutConnect),
+              serverStopped: sched.state === 'stopped',
+              ...(be.config.checkConfig.sendState ? { extraHeaders: [['X-Haproxy-Server-State', serverStateHeader(be, s, sched, node)]] } : {}),
+            },
           ),
         agentProbe: agentRules
           ? () => runCheck(agentRules, { host: o.agentAddr ?? target().host, port: o.agentPort! }, { timeouts: checkTimeouts(r.agentInter, timeoutCheck, timeoutConnect) })

@@ -21,6 +21,8 @@ defaults
     timeout connect 1s
     timeout client 5s
     timeout server 5s
+    # Short intervals under a loaded machine: a check must not time out after \`inter\`.
+    timeout check 2s
 frontend fe
     bind 127.0.0.1:${fe}
     default_backend app
@@ -203,7 +205,7 @@ describe('server states: portico and haproxy 2.6 say the same', () => {
     option httpchk GET /health
     http-check disable-on-404
     option allbackups
-    server s1 127.0.0.1:${a.port} check inter 200 fall 2 rise 2 slowstart 1s
+    server s1 127.0.0.1:${a.port} check inter 300 fall 2 rise 2 slowstart 1s
     server s2 127.0.0.1:${b.port} track app/s1
     server s3 127.0.0.1:${c.port} check inter 200 backup
     server s4 127.0.0.1:${b.port} backup track app/s3
@@ -215,7 +217,7 @@ describe('server states: portico and haproxy 2.6 say the same', () => {
         { run: () => (a.healthStatus = 500) },
         { wait: 800 },
         { run: () => (a.healthStatus = 200) },
-        { wait: 2200 },
+        { wait: 2600 },
         { run: () => (c.healthStatus = 503) },
         { wait: 700 },
         { run: () => (c.healthStatus = 200) },

@@ -115,3 +115,19 @@ describe('slow start', () => {
     expect(logs.at(-1)).toBe('Server app/s1 is UP. 2 active and 0 backup servers online. 0 sessions requeued, 0 total in queue.');
   });
 });
+
+describe('send-state text', () => {
+  it('UP, UP n/f, NOLB, DOWN n/r, DOWN and no check, as httpchk_build_status_header() writes them', () => {
+    const { s } = setup({ check: true, agent: false, initState: 'fully-up' });
+    expect(s.sendState()).toEqual({ state: 'UP' });
+    s.applyHealth({ status: 'L7STS', code: 500, info: '', durationMs: 0 });
+    expect(s.sendState()).toEqual({ state: 'UP 2/3' });
+    s.applyHealth({ status: 'L7OKC', code: 404, info: '', durationMs: 0 });
+    expect(s.sendState()).toEqual({ state: 'NOLB' });
+    for (let i = 0; i < 3; i++) s.applyHealth({ status: 'L4CON', code: 0, info: '', durationMs: 0 });
+    expect(s.sendState()).toEqual({ state: 'DOWN' });
+    s.applyHealth({ status: 'L7OK', code: 200, info: '', durationMs: 0 });
+    expect(s.sendState()).toEqual({ state: 'DOWN 1/2' });
+    expect(setup({ check: false }).s.sendState()).toEqual({ state: 'no check' });
+  });
+});
