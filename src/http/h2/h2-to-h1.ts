@@ -128,13 +128,17 @@ export interface H2ResponseTranslation {
   chunked: boolean;
   /** The response has no body at all (HEAD, 1xx, 204, 304). */
   bodiless: boolean;
+  /** The body ends with the connection (no content-length, and chunks were not allowed). */
+  closeDelimited: boolean;
 }
 
 /**
  * Translates a server's response header block (`raw`: name, value, ...) into an HTTP/1.1 head.
- * Returns undefined when it cannot be one (no valid :status, bad fields).
+ * Returns undefined when it cannot be one (no valid :status, bad fields). With `chunkedAllowed`
+ * false (an HTTP/1.0 request), a body without content-length is delimited by the close, as an
+ * HTTP/1.0 server would send it.
  */
-export function h2ResponseToH1(raw: readonly string[], requestMethod: string): H2ResponseTranslation | undefined {
+export function h2ResponseToH1(raw: readonly string[], requestMethod: string, chunkedAllowed = true): H2ResponseTranslation | undefined {
   let status: number | undefined;
   let contentLength: string | undefined;
   let fields = '';
@@ -158,10 +162,12 @@ export function h2ResponseToH1(raw: readonly string[], requestMethod: string): H
   }
   if (status === undefined) return undefined;
   const bodiless = status < 200 || status === 204 || status === 304 || requestMethod === 'HEAD';
-  const chunked = !bodiless && contentLength === undefined;
+  const unframed = !bodiless && contentLength === undefined;
+  const chunked = unframed && chunkedAllowed;
   const reason = STATUS_CODES[status] ?? '';
   let text = `HTTP/1.1 ${status} ${reason}\r\n${fields}`;
   if (chunked) text += 'transfer-encoding: chunked\r\n';
+  else if (unframed) text += 'connection: close\r\n';
   text += '\r\n';
-  return { head: Buffer.from(text, 'latin1'), chunked, bodiless };
+  return { head: Buffer.from(text, 'latin1'), chunked, bodiless, closeDelimited: unframed && !chunkedAllowed };
 }

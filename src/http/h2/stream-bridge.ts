@@ -6,7 +6,7 @@
  * both directions: the stream is paused while the engine does not read, and the engine's writes
  * complete only when the stream has room.
  */
-import { constants, type ServerHttp2Stream, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http2';
+import { constants, type ServerHttp2Stream, type IncomingHttpHeaders, type OutgoingHttpHeaders, type ServerStreamResponseOptions } from 'node:http2';
 import { parseResponseHead, type ParsedResponse } from '../h1/response.js';
 import { encodeChunk, encodeLastChunk } from '../h1/chunked.js';
 import type { HeaderList } from '../message.js';
@@ -156,8 +156,10 @@ export class StreamBridge {
     const status = h.head.status;
     if (this.req.method === 'CONNECT' && status >= 200 && status < 300) this.tunnel = true;
     const endStream = !this.tunnel && (h.framing === 'none' || (h.framing === 'length' && h.contentLength === 0));
+    // No Date of node's own: the server's response (or portico's local one) is sent as it is, as HAProxy does.
+    const options: ServerStreamResponseOptions & { sendDate: boolean } = { endStream, waitForTrailers: h.framing === 'chunked', sendDate: false };
     try {
-      this.stream.respond(h1ResponseToH2(h.head), { endStream, waitForTrailers: h.framing === 'chunked', sendDate: false } as never);
+      this.stream.respond(h1ResponseToH2(h.head), options);
     } catch {
       // A status or field HTTP/2 cannot carry (101, out of range, bad characters).
       this.reader.abandon();

@@ -107,6 +107,23 @@ describe('server proto h2', () => {
     }
   });
 
+  it('answers an HTTP/1.0 client without chunks (the body ends with the connection)', async () => {
+    const raw = await new Promise<string>((resolve) => {
+      let got = '';
+      const s = netConnect(h1Port, '127.0.0.1', () => s.write('GET /trailers HTTP/1.0\r\n\r\n'));
+      const t = setTimeout(() => s.destroy(), 4000);
+      s.on('data', (d) => (got += d.toString('latin1')));
+      s.on('error', () => {});
+      s.on('close', () => {
+        clearTimeout(t);
+        resolve(got);
+      });
+    });
+    expect(raw).toMatch(/^HTTP\/1\.1 200 /);
+    expect(raw.toLowerCase()).not.toContain('transfer-encoding');
+    expect(raw.slice(raw.indexOf('\r\n\r\n') + 4)).toBe('part one,part two');
+  });
+
   it('reuses server connections across requests (one h2 session per server connection)', async () => {
     const before = be1.sessions + be2.sessions;
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });

@@ -95,6 +95,15 @@ describe('h2 response → HTTP/1.1 head (proto h2 servers)', () => {
     }
   });
 
+  it('delimits a body without content-length by the close for an HTTP/1.0 request', () => {
+    const r = h2ResponseToH1([':status', '200', 'content-type', 'text/plain'], 'GET', false)!;
+    expect(r).toMatchObject({ chunked: false, closeDelimited: true, bodiless: false });
+    expect(r.head.toString()).toBe('HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\n');
+    const parsed = parseResponseHead(r.head);
+    expect(parsed.kind === 'response' && parsed.framing).toBe('until-close');
+    expect(h2ResponseToH1([':status', '200', 'content-length', '3'], 'GET', false)).toMatchObject({ chunked: false, closeDelimited: false });
+  });
+
   it('drops connection-specific fields and refuses what HTTP/1.1 cannot carry', () => {
     expect(h2ResponseToH1([':status', '200', 'connection', 'close', 'content-length', '0'], 'GET')!.head.toString()).toBe('HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n');
     expect(h2ResponseToH1(['content-length', '0'], 'GET')).toBeUndefined();
