@@ -11,7 +11,7 @@ import type { FrontendRuntime } from '../runtime/frontend.js';
 import type { Listener } from '../runtime/listeners.js';
 import type { BackendRuntime } from '../runtime/backend.js';
 import type { ServerRuntime } from '../runtime/server.js';
-import { connectToServer, type ConnectAttempt, type ConnectResult } from '../runtime/connect.js';
+import { connectToServer, redispatchOnRetry, type ConnectAttempt, type ConnectResult } from '../runtime/connect.js';
 import { parseRequestHead, type ParsedRequest } from './h1/request.js';
 import { parseResponseHead, type ParsedResponse } from './h1/response.js';
 import { ChunkedDecoder } from './h1/chunked.js';
@@ -25,6 +25,7 @@ import { runRequestPhase, runResponsePhase, type HttpHooks, type LocalReply } fr
 import { CookieTxn, processRequestCookies, processResponseCookies } from '../persist/cookie.js';
 import { serializeLocalReply } from './local-reply.js';
 import { encodeChunked, lastChunk, writeChunked } from './rechunk.js';
+import { retries as retriesOn, retryPolicy, type L7Failure } from './retry.js';
 import type { TlsInfo } from '../tls/terminate.js';
 import type { ConnectionInfo } from '../sample/context.js';
 import { adopt, discard, type ServerConnHandler } from '../runtime/server-conn.js';
@@ -126,6 +127,20 @@ export class HttpSession {
   private resRemaining = 0;
   private resChunks: ChunkedDecoder | undefined;
   private resUntilClose = false;
+  /**
+   * `retry-on`: the request payload kept to be sent again after a layer-7 failure; undefined when
+   * the request cannot be retried (no layer-7 retry-on, or it did not fit in one buffer at once).
+   */
+  private retryBody: Buffer[] | undefined;
+  /**
+   * For the log's Tc across layer-7 retries: when the first connection attempt began, and when
+   * the server was first assigned. A retried request's Tc runs from there to its last connection,
+   * as HAProxy's does (HAProxy counts the time before a redispatch in Tw instead: Tw here keeps
+   * meaning time queued, which the log also reads as "was queued").
+   */
+  private connectFrom = 0;
+  private assignedAt = 0;
+  private retrying = false;
   /** A local service (stats page, Prometheus) waiting for the request body. */
   private pendingService: ((body: Buffer) => LocalReply) | undefined;
   /** `http-request tarpit`: the delayed reply. */
@@ -356,6 +371,7 @@ export class HttpSession {
     // Request body framing.
     if (this.reqBuffered.length > 0) this.reqBuffered = [];
     this.reqBufferedBytes = 0;
+    this.retryBody = undefined;
     this.reqChunks = undefined;
     this.reqRemaining = 0;
     this.reqBodyDone = true;
@@ -442,6 +458,8 @@ export class HttpSession {
   private connect(txn: HttpTxn, backend: BackendRuntime): void {
     const req = txn.req!;
     const client = this.client;
+    this.connectFrom = Date.now();
+    this.retrying = false;
     this.attempt = connectToServer(
       {
         backend,
@@ -450,13 +468,73 @@ export class HttpSession {
         frontendPort: this.listener.port,
         reuse: reuseAllowed(backend, this.requestsSeen),
         preamble: this.fe.proxyPreamble(client, this.listener),
+        retryConnFailures: retryPolicy(backend.config).connFailure,
+        direct: txn.preferred !== undefined,
       },
       (r) => this.onConnected(txn, r),
     );
   }
 
+  /**
+   * A layer-7 retry (`retry-on`): the failed server connection is dropped and the kept request is
+   * sent again, to the same server or, when HAProxy would redispatch, to another one. False when
+   * the failure is not one to retry, the request was not kept, or `retries` are spent.
+   */
+  private retryRequest(txn: HttpTxn, failure: L7Failure): boolean {
+    const backend = this.backend;
+    const server = this.server;
+    const body = this.retryBody;
+    if (body === undefined || !backend || !server || txn.ended || !retriesOn(retryPolicy(backend.config), failure)) return false;
+    const retry = (txn.connect?.retries ?? 0) + 1;
+    if (retry > backend.retries) return false;
+    server.counters.retries++;
+    backend.counters.retries++;
+    this.discardServer();
+    backend.release(server);
+    this.server = undefined;
+    txn.server = undefined;
+    txn.res = undefined;
+    txn.status = -1;
+    txn.responseAt = 0;
+    this.res = undefined;
+    this.resPending = undefined;
+    this.resChunks = undefined;
+    this.resFed = -1;
+    // The kept request goes out again as it did the first time.
+    this.retryBody = undefined;
+    this.reqBuffered = body;
+    this.reqBufferedBytes = 0;
+    for (const b of body) this.reqBufferedBytes += b.length;
+    const redispatch = redispatchOnRetry(backend, server, retry, txn.preferred !== undefined);
+    this.retrying = true;
+    if (redispatch) {
+      server.counters.redispatches++;
+      backend.counters.redispatches++;
+    }
+    const client = this.client;
+    this.attempt = connectToServer(
+      {
+        backend,
+        lbRequest: { src: client.remoteAddress, head: txn.req!.head },
+        preferred: redispatch ? undefined : server,
+        avoid: redispatch ? server : undefined,
+        frontendPort: this.listener.port,
+        reuse: false,
+        preamble: this.fe.proxyPreamble(client, this.listener),
+        retriesUsed: retry,
+        redispatched: redispatch || txn.connect?.redispatched === true,
+        retryConnFailures: retryPolicy(backend.config).connFailure,
+        direct: txn.preferred !== undefined,
+      },
+      (r) => this.onConnected(txn, r),
+    );
+    return true;
+  }
+
   private onConnected(txn: HttpTxn, r: ConnectResult): void {
     this.attempt = undefined;
+    if (!this.retrying) this.assignedAt = this.connectFrom + Math.max(0, r.queueMs);
+    else if (r.socket) r.connectMs = Date.now() - this.assignedAt;
     txn.connect = r;
     if (this.state === State.Closed || txn.ended) {
       if (r.server) this.backend?.release(r.server);
@@ -488,6 +566,8 @@ export class HttpSession {
     // Send the head together with body bytes already received, in one write when possible.
     const body = this.reqBuffered;
     const chunks = this.reqChunks;
+    // retry-on: a request that is complete and fits in a buffer is kept to be sent again.
+    this.retryBody = this.reqBodyDone && head.length + this.reqBufferedBytes <= this.limits.bufsize && retryPolicy(this.backend!.config).l7 ? body : undefined;
     this.reqBuffered = [];
     this.reqBufferedBytes = 0;
     if (chunks) {
@@ -595,6 +675,7 @@ export class HttpSession {
       const r = parseResponseHead(buf, 0, buf.length, txn.req!.head.method, this.limits);
       if (r.kind === 'incomplete') return;
       if (r.kind === 'error') {
+        if (this.retryRequest(txn, 'junk')) return;
         this.backend!.counters.failedResp++;
         this.server!.counters.failedResp++;
         observeHttpFailure(this.server, 'headers');
@@ -604,18 +685,22 @@ export class HttpSession {
       // Chunks that came in the same read as the head are checked before the head goes out: a
       // bad one makes it a bad response (502, PH), as HAProxy parses the whole read first.
       if (r.framing === 'chunked' && this.resPending && !this.prefeedChunks(this.resPending)) {
+        if (this.retryRequest(txn, 'junk')) return;
         this.backend!.counters.failedResp++;
         this.server!.counters.failedResp++;
         observeHttpFailure(this.server, 'headers');
         return this.replyError(502, 'PH--', true);
       }
       if (invalidSwitch(txn.req!, r)) {
+        if (this.retryRequest(txn, 'junk')) return;
         this.backend!.counters.failedResp++;
         this.server!.counters.failedResp++;
         observeHttpFailure(this.server, 'headers');
         return this.replyError(502, 'PH--', true);
       }
       const status = r.head.status;
+      // retry-on <status>: the response is dropped and the request sent again.
+      if (status >= 200 && this.retryRequest(txn, status)) return;
       observeHttpStatus(this.server, status);
       if (status >= 100 && status < 200 && status !== 101) {
         // Interim responses (100 Continue, 103 Early Hints) pass through; the final one follows.
@@ -739,7 +824,8 @@ export class HttpSession {
     if (complete) this.endResponse(txn);
   }
 
-  private onServerEnd(): void {
+  /** The server closed (FIN), or with `reset` its connection failed (an error, never retried). */
+  private onServerEnd(reset = false): void {
     const txn = this.txn;
     if (this.state === State.Tunnel) {
       this.client.end();
@@ -753,6 +839,8 @@ export class HttpSession {
       return this.endResponse(txn, true);
     }
     if (!this.res) {
+      // retry-on: nothing at all (empty-response) or part of a head (junk-response).
+      if (!reset && this.retryRequest(txn, this.resPending?.length ? 'junk' : 'empty')) return;
       // Closed before a complete response head: 502, as HAProxy's "SH" case.
       this.backend!.counters.failedResp++;
       this.server!.counters.failedResp++;
@@ -767,7 +855,7 @@ export class HttpSession {
   }
 
   private onServerError(): void {
-    this.onServerEnd();
+    this.onServerEnd(true);
   }
 
   private onServerClose(): void {
@@ -787,6 +875,7 @@ export class HttpSession {
     }
     if (!txn || txn.ended) return;
     if (!this.res) {
+      if (this.retryRequest(txn, 'timeout')) return;
       this.backend!.counters.failedResp++;
       observeHttpFailure(this.server, 'read-timeout');
       return this.replyError(504, 'sH--', true);

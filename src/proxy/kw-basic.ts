@@ -93,7 +93,7 @@ addKeywords('proxy', [
     parse(ctx, proxy) {
       const known = [
         'none', 'conn-failure', 'empty-response', 'junk-response', 'response-timeout', '0rtt-rejected',
-        '404', '408', '425', '500', '501', '502', '503', '504', 'all-retryable-errors',
+        '401', '403', '404', '408', '425', '500', '501', '502', '503', '504', 'all-retryable-errors',
       ];
       const list = ctx.args.slice(1);
       if (list.length === 0) return ctx.alert(`'retry-on' expects at least one keyword.`);

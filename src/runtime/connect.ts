@@ -1,7 +1,9 @@
 /**
  * Getting a connected server socket for a stream: assign a server (load balancer, queue),
  * connect with `timeout connect`, retry refused or timed-out connections up to `retries` times
- * with a pause of up to 1 s, and with `option redispatch` move the last retry to another server.
+ * with a pause of up to 1 s, and with `option redispatch` move a retry to another server when
+ * HAProxy would (redispatchOnRetry). The HTTP engine's layer-7 retries (retry-on) call in again
+ * with the retries already spent.
  */
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, checkServerIdentity } from 'node:tls';
@@ -23,6 +25,31 @@ export interface ConnectRequest {
   preamble?: (server: ServerRuntime) => Buffer | undefined;
   /** Reuse an idle keep-alive connection when the server has one (HTTP). */
   reuse: boolean;
+  /** Retries this request already spent (layer-7 retries): they count against `retries`. */
+  retriesUsed?: number;
+  /** Whether an earlier attempt of this request was redispatched (for the log's "+"). */
+  redispatched?: boolean;
+  /** False when `retry-on` leaves out conn-failure: a failed connection is not retried. */
+  retryConnFailures?: boolean;
+  /** A server the load balancer should leave (a layer-7 retry that redispatches). */
+  avoid?: ServerRuntime;
+  /** The server came from persistence (a cookie, use-server): HAProxy's SF_DIRECT. */
+  direct?: boolean;
+}
+
+/** Load-balancing algorithms of HAProxy's "hash" kind (BE_LB_KIND_HI): their choice is deterministic. */
+const HASHING = new Set(['source', 'uri', 'url_param', 'hdr', 'rdp-cookie', 'hash', 'random']);
+
+/**
+ * Whether retry number `retry` (1-based) of a request that failed on `server` goes to another
+ * server, as HAProxy 2.6's stream_choose_redispatch() decides with `option redispatch`: when the
+ * server is no longer usable, on the last retry, or at once when the request is not bound to
+ * its server by persistence and a non-hashing algorithm has more than one active server.
+ */
+export function redispatchOnRetry(backend: BackendRuntime, server: ServerRuntime, retry: number, direct: boolean): boolean {
+  if (!backend.redispatch || backend.servers.length < 2) return false;
+  if (!server.usable || (backend.retries > 0 && retry % backend.retries === 0)) return true;
+  return !direct && backend.activeUsable > 1 && !HASHING.has(backend.lb.name);
 }
 
 export interface ConnectResult {
@@ -88,9 +115,9 @@ function openRawServerSocket(server: ServerRuntime, frontendPort: number): { soc
 export function connectToServer(req: ConnectRequest, done: (r: ConnectResult) => void): ConnectAttempt {
   const { backend } = req;
   const started = Date.now();
-  let retriesLeft = backend.retries;
-  let retries = 0;
-  let redispatched = false;
+  let retries = req.retriesUsed ?? 0;
+  let retriesLeft = req.retryConnFailures === false ? 0 : Math.max(0, backend.retries - retries);
+  let redispatched = req.redispatched === true;
   let aborted = false;
   let waiter: Waiter | undefined;
   let waiterServer: ServerRuntime | undefined;
@@ -162,8 +189,8 @@ export function connectToServer(req: ConnectRequest, done: (r: ConnectResult) =>
         retries++;
         server.counters.retries++;
         backend.counters.retries++;
-        // The last retry goes elsewhere with `option redispatch`; earlier ones wait up to 1 s first.
-        const redispatchNow = backend.redispatch && retriesLeft === 0 && backend.servers.length > 1;
+        // With `option redispatch` a retry may go elsewhere at once; one on the same server waits up to 1 s first.
+        const redispatchNow = redispatchOnRetry(backend, server, retries, req.direct === true);
         const pause = redispatchNow ? 0 : Math.min(1000, backend.timeouts.connect || 1000);
         timer = setTimeout(() => {
           if (aborted) return;
@@ -199,7 +226,7 @@ export function connectToServer(req: ConnectRequest, done: (r: ConnectResult) =>
     });
   };
 
-  assign(req.preferred, undefined);
+  assign(req.preferred, req.avoid);
   void started;
 
   return {

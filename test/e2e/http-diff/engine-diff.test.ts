@@ -24,6 +24,7 @@ const LISTENS = [
   'reqtimeout', 'kaidle', 'rr', 'rrw', 'static', 'source', 'sourcec', 'uri', 'uric', 'urlparam', 'urlparamc', 'hdr', 'hdrc',
   'first', 'leastconn', 'backup', 'allbackups', 'weight0', 'uriwhole', 'uridepth', 'urilen', 'uripath', 'hdrdomain', 'crc32c',
   'djb2', 'wt6ava', 'sdbmava', 'lcweights', 'rrdown', 'slowloris', 'stall', 'ff6', 'tunnel', 'queuefifo', 'queueconnect', 'febeclose', 'febesc', 'fesc', 'feffbe',
+  'retry503', 'retryall', 'retryrd', 'retrynone', 'retry503dead', 'retryrddead', 'retrystatus',
 ] as const;
 type ListenName = (typeof LISTENS)[number];
 
@@ -93,6 +94,13 @@ ${srv(['s1']).replace(/^/gm, '    ')}
 ${l('tunnel', `timeout tunnel 400ms\n${srv(['s1'])}`)}
 ${l('queuefifo', `timeout queue 3s\n${srv(['s1'], ' maxconn 1')}`)}
 ${l('queueconnect', `timeout connect 300ms\n${srv(['s1'], ' maxconn 1')}`)}
+${l('retry503', `retry-on 503\nretries 2\n${srv(['s1'])}`)}
+${l('retryall', `retry-on all-retryable-errors\nretries 2\ntimeout server 300ms\n${srv(['s1'])}`)}
+${l('retryrd', `retry-on 503 504\nretries 2\noption redispatch\ntimeout server 300ms\n${srv(['s1', 's2'])}`)}
+${l('retrynone', `retry-on none\nretries 2\ntimeout connect 200ms\nserver dead 127.0.0.1:1`)}
+${l('retry503dead', `retry-on 503\nretries 2\ntimeout connect 200ms\nserver dead 127.0.0.1:1`)}
+${l('retryrddead', `retry-on conn-failure 503\nretries 2\noption redispatch\ntimeout connect 200ms\nserver dead 127.0.0.1:1\n${srv(['s2'])}`)}
+${l('retrystatus', `retry-on 401 403 404 408 425 500 501 502\nretries 3\n${srv(['s1'])}`)}
 frontend febeclose
     bind 127.0.0.1:${ports.febeclose}
     default_backend be_httpclose
@@ -397,6 +405,29 @@ const CASES: Case[] = [
   { name: '503 when the backend has no server', run: (s) => one(s, 'nosrv', get('/x')) },
   { name: '503 when the backend has no server, client asks close', run: (s) => one(s, 'nosrv', getClose('/x')) },
   { name: '503 after retries on a refused server', run: (s) => one(s, 'refused', get('/x'), { ms: 4000 }) },
+  // ---- retry-on
+  { name: 'retry-on 503: a 503 is retried on the same server', run: (s) => one(s, 'retry503', getClose('/fail/503/1/a')) },
+  { name: 'retry-on 503: retries exhausted, the last 503 goes to the client', run: (s) => one(s, 'retry503', getClose('/fail/503/9/b')) },
+  { name: 'retry-on 503: a 500 is not retried', run: (s) => one(s, 'retry503', getClose('/fail/500/1/c')) },
+  { name: 'retry-on 503: a POST body is sent again', run: (s) => one(s, 'retry503', `POST /fail/503/1/d HTTP/1.1\r\n${H}Content-Length: 5\r\nConnection: close\r\n\r\nhello`) },
+  { name: 'retry-on 503: a chunked POST body is sent again', run: (s) => one(s, 'retry503', `POST /fail/503/2/e HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n5\r\nhello\r\n0\r\n\r\n`) },
+  { name: 'retry-on 503: a body still arriving is not kept, no retry', run: (s) => one(s, 'retry503', [`POST /fail/503/1/f HTTP/1.1\r\n${H}Content-Length: 10\r\nConnection: close\r\n\r\nhello`, { wait: 150 }, 'world']) },
+  { name: 'retry-on 503: keep-alive client, next request after the retried one', run: (s) => one(s, 'retry503', [get('/fail/503/1/g'), { wait: 150 }, getClose('/after')]) },
+  { name: 'retry-on all-retryable-errors: empty response retried', run: (s) => one(s, 'retryall', getClose('/fail/empty/1/h')) },
+  { name: 'retry-on all-retryable-errors: junk response retried', run: (s) => one(s, 'retryall', getClose('/fail/junk/1/i')) },
+  { name: 'retry-on all-retryable-errors: partial head retried', run: (s) => one(s, 'retryall', getClose('/fail/partial/1/j')) },
+  { name: 'retry-on all-retryable-errors: response timeout retried', run: (s) => one(s, 'retryall', getClose('/fail/silent/1/k'), { ms: 2500 }) },
+  { name: 'retry-on all-retryable-errors: 504 after the last timeout', run: (s) => one(s, 'retryall', get('/fail/silent/9/l'), { ms: 2500 }) },
+  { name: 'retry-on all-retryable-errors: 404 is not retried', run: (s) => one(s, 'retryall', getClose('/fail/404/1/m')) },
+  { name: 'retry-on 401..502: each listed status retried', run: (s) => one(s, 'retrystatus', [get('/fail/401/1/n'), { wait: 100 }, get('/fail/403/1/o'), { wait: 100 }, get('/fail/404/1/p'), { wait: 100 }, get('/fail/502/1/q'), { wait: 100 }, getClose('/fail/503/1/r')]) },
+  { name: 'retry-on with option redispatch: the last retry goes to another server', run: (s) => sequence(s, 'retryrd', ['/fail/503/1/s', '/fail/503/2/t', '/fail/503/3/u']) },
+  { name: 'retry-on none: no retry on a refused connection', run: (s) => one(s, 'retrynone', get('/x'), { ms: 2000 }) },
+  { name: 'retry-on 503 without conn-failure: a refused connection is not retried', run: async (s) => {
+    const t = Date.now();
+    const o = await one(s, 'retry503dead', getClose('/x'), { ms: 3000 });
+    return { ...o, extra: { fast: Date.now() - t < 900 } };
+  } },
+  { name: 'retry-on conn-failure 503 with redispatch: dead server, last retry elsewhere', run: (s) => one(s, 'retryrddead', getClose('/x'), { ms: 4000 }) },
   { name: 'redispatch to another server after a refused connection', run: (s) => one(s, 'redispatch', getClose('/x'), { ms: 4000 }) },
   { name: '504 when the server is too slow', run: (s) => one(s, 'slow', get('/slow/1500'), { ms: 2500 }) },
   { name: '502 on a garbage response', run: (s) => one(s, 'basic', get('/garbage')) },

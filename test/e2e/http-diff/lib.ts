@@ -152,6 +152,16 @@ export function startRawBackend(name: string, port = 0): Promise<RawBackend> {
         }, Number(m[1]));
         return;
       }
+      // /fail/KIND/N/...: the first N requests for this path on this backend fail (503, 500,
+      // empty: close, junk: not HTTP, partial: half a head then close, silent: no answer); later ones get the default answer.
+      if ((m = /^\/fail\/(\w+)\/(\d+)\//.exec(path)) && b.seen.filter((q) => q.head.split(' ')[1] === uri).length <= Number(m[2])) {
+        const kind = m[1]!;
+        if (/^\d+$/.test(kind)) return send(Number(kind), ['content-type: text/plain'], `${name} failed`, 'X');
+        if (kind === 'empty') return void s.end();
+        if (kind === 'junk') return void s.end('NOT HTTP AT ALL\r\n\r\n');
+        if (kind === 'partial') return void s.end(`HTTP/1.1 200 OK\r\nx-server: ${name}\r\n`);
+        if (kind === 'silent') return;
+      }
       if ((m = /^\/resp\/(\w+)/.exec(path)) && RAW_RESPONSES[m[1]!] !== undefined) return void s.end(RAW_RESPONSES[m[1]!], 'latin1');
       if (path.startsWith('/garbage')) return void s.end('NOT HTTP AT ALL\r\n\r\n');
       if (path.startsWith('/empty')) return void s.end();
