@@ -8,7 +8,6 @@
  * Anything that could not be an HTTP/1.1 field (bad names, CR/LF/NUL in values, connection-
  * specific fields, which RFC 9113 8.2.2 makes malformed) is refused rather than forwarded.
  */
-import { STATUS_CODES } from 'node:http';
 import { TOKEN } from '../h1/chars.js';
 
 /** Connection-specific fields: forbidden in HTTP/2 (RFC 9113 8.2.2). */
@@ -128,17 +127,15 @@ export interface H2ResponseTranslation {
   chunked: boolean;
   /** The response has no body at all (HEAD, 1xx, 204, 304). */
   bodiless: boolean;
-  /** The body ends with the connection (no content-length, and chunks were not allowed). */
-  closeDelimited: boolean;
 }
 
 /**
  * Translates a server's response header block (`raw`: name, value, ...) into an HTTP/1.1 head.
- * Returns undefined when it cannot be one (no valid :status, bad fields). With `chunkedAllowed`
- * false (an HTTP/1.0 request), a body without content-length is delimited by the close, as an
- * HTTP/1.0 server would send it.
+ * Returns undefined when it cannot be one (no valid :status, bad fields). HTTP/2 has no reason
+ * phrase: the status line has an empty one, as HAProxy sends it ("HTTP/1.1 200 "). A body
+ * without content-length is chunked, even for an HTTP/1.0 client, as HAProxy 2.6 does.
  */
-export function h2ResponseToH1(raw: readonly string[], requestMethod: string, chunkedAllowed = true): H2ResponseTranslation | undefined {
+export function h2ResponseToH1(raw: readonly string[], requestMethod: string): H2ResponseTranslation | undefined {
   let status: number | undefined;
   let contentLength: string | undefined;
   let fields = '';
@@ -162,12 +159,9 @@ export function h2ResponseToH1(raw: readonly string[], requestMethod: string, ch
   }
   if (status === undefined) return undefined;
   const bodiless = status < 200 || status === 204 || status === 304 || requestMethod === 'HEAD';
-  const unframed = !bodiless && contentLength === undefined;
-  const chunked = unframed && chunkedAllowed;
-  const reason = STATUS_CODES[status] ?? '';
-  let text = `HTTP/1.1 ${status} ${reason}\r\n${fields}`;
+  const chunked = !bodiless && contentLength === undefined;
+  let text = `HTTP/1.1 ${status} \r\n${fields}`;
   if (chunked) text += 'transfer-encoding: chunked\r\n';
-  else if (unframed) text += 'connection: close\r\n';
   text += '\r\n';
-  return { head: Buffer.from(text, 'latin1'), chunked, bodiless, closeDelimited: unframed && !chunkedAllowed };
+  return { head: Buffer.from(text, 'latin1'), chunked, bodiless };
 }

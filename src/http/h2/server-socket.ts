@@ -78,8 +78,6 @@ class H2ServerConnection implements VirtualPeer {
   /** CONNECT: after the request head, bytes go through unchanged both ways. */
   private tunnel = false;
   private responseChunked = false;
-  /** The response body is delimited by the close: this connection ends with it. */
-  private closeAfterResponse = false;
   private responseTrailers: HeaderList = [];
   private blocked = false;
   private pendingDone: (() => void) | undefined;
@@ -250,11 +248,9 @@ class H2ServerConnection implements VirtualPeer {
 
   private onResponse(headers: IncomingHttpHeaders, raw: string[] | undefined): void {
     const method = this.request?.head.method ?? 'GET';
-    // An HTTP/1.0 client cannot take chunks: the body then ends with this connection.
-    const t = h2ResponseToH1(rawPairs(raw, headers), method, this.request?.head.version !== 'HTTP/1.0');
+    const t = h2ResponseToH1(rawPairs(raw, headers), method);
     if (!t) return this.abort();
     this.responseChunked = t.chunked && !this.tunnel;
-    this.closeAfterResponse = t.closeDelimited;
     if (!this.socket.deliver(t.head)) this.stream?.pause();
   }
 
@@ -269,7 +265,7 @@ class H2ServerConnection implements VirtualPeer {
     const s = this.stream;
     this.stream = undefined;
     this.request = undefined;
-    if (this.tunnel || this.closeAfterResponse) return this.serverDone();
+    if (this.tunnel) return this.serverDone();
     // A request body the server did not wait for: this connection's stream state is unclear.
     if (s && !s.writableFinished && !s.destroyed) {
       s.close(constants.NGHTTP2_CANCEL);

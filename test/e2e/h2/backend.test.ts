@@ -107,7 +107,7 @@ describe('server proto h2', () => {
     }
   });
 
-  it('answers an HTTP/1.0 client without chunks (the body ends with the connection)', async () => {
+  it('answers an HTTP/1.0 client as HAProxy 2.6 does: empty reason, chunked body, then close', async () => {
     const raw = await new Promise<string>((resolve) => {
       let got = '';
       const s = netConnect(h1Port, '127.0.0.1', () => s.write('GET /trailers HTTP/1.0\r\n\r\n'));
@@ -119,9 +119,12 @@ describe('server proto h2', () => {
         resolve(got);
       });
     });
-    expect(raw).toMatch(/^HTTP\/1\.1 200 /);
-    expect(raw.toLowerCase()).not.toContain('transfer-encoding');
-    expect(raw.slice(raw.indexOf('\r\n\r\n') + 4)).toBe('part one,part two');
+    expect(raw).toMatch(/^HTTP\/1\.1 200 \r\n/);
+    expect(raw).toContain('\r\ntransfer-encoding: chunked\r\n');
+    expect(raw).toContain('\r\nconnection: close\r\n');
+    const body = raw.slice(raw.indexOf('\r\n\r\n') + 4);
+    expect(body.replace(/(^|\r\n)[0-9a-f]+\r\n/g, '$1').replace(/\r\n/g, '')).toBe('part one,part twox-checksum: abc123');
+    expect(body.endsWith('0\r\nx-checksum: abc123\r\n\r\n')).toBe(true);
   });
 
   it('reuses server connections across requests (one h2 session per server connection)', async () => {
