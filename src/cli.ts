@@ -8,6 +8,7 @@ import { formatDiagnostic, formatMessage, type Diagnostic } from './core/diag.js
 import { loadConfig } from './config/load.js';
 import { dumpConfig } from './config/dump.js';
 import { checkCondition } from './config/lexer.js';
+import { checkCertificates } from './tls/load-tls.js';
 import { FEATURES, LANGUAGE_LEVEL, RELEASE_DATE, VERSION } from './version.js';
 
 export interface CliOptions {
@@ -228,7 +229,11 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
 
-  const { config, diags, ok, rules } = loadConfig(o.files);
+  const { config, diags, ok: parsedOk, rules } = loadConfig(o.files);
+  // Certificates are read and checked as HAProxy does while parsing, so that -c catches a bad PEM.
+  const certProblems = checkCertificates(config);
+  for (const d of certProblems) diags.add(d);
+  const ok = parsedOk && certProblems.length === 0;
   if (!o.quiet) printDiagnostics(diags.list, err);
   if (!ok) {
     const parseFailed = diags.list.some((d) => d.level === 'alert' && d.file !== undefined);

@@ -14,9 +14,9 @@ import { attachLogging } from '../log/attach.js';
 import { resolveServers } from './resolve.js';
 import { startHealthChecks } from './health.js';
 import type { HttpHooks } from '../http/txn-hooks.js';
-import { dirname } from 'node:path';
 import type { Bind } from '../config/model.js';
-import { buildBindTls, type BindTls } from '../tls/bind-tls.js';
+import type { BindTls } from '../tls/bind-tls.js';
+import { loadConfigTls } from '../tls/load-tls.js';
 import { CertError } from '../tls/certs.js';
 import { CertStore } from '../tls/cert-store.js';
 import { attachStatsHooks } from './stats-hooks.js';
@@ -40,6 +40,7 @@ export class Runtime {
   private stopChecks: (() => void) | undefined;
   /** TLS settings of each `ssl` bind, built at start. */
   private readonly tls = new Map<Bind, BindTls>();
+  private tlsLoaded = false;
   /** Certificate files of every `ssl` bind, each read once; `commit ssl cert` replaces them. */
   readonly certs = new CertStore();
   /** Rules, routing, error pages and logging for HTTP transactions (set by the rules and log modules). */
@@ -81,18 +82,23 @@ export class Runtime {
     return this.tls.get(bind);
   }
 
-  /** Loads the certificates of every `ssl` bind; throws CertError with the bind's location. */
+  /**
+   * Loads the certificates of every bind and server (once); throws CertError listing every
+   * problem with its location (src/tls/load-tls.ts).
+   */
   private loadTls(): void {
-    for (const fe of this.frontends) {
-      for (const bind of fe.config.binds) {
-        if (!bind.ssl || this.tls.has(bind)) continue;
-        try {
-          this.tls.set(bind, buildBindTls(bind, this.config.global, dirname(bind.where.file), this.certs));
-        } catch (e) {
-          throw new CertError(`parsing [${bind.where.file}:${bind.where.line}] : ${(e as Error).message}`);
-        }
+    if (this.tlsLoaded) return;
+    const { binds, servers, problems } = loadConfigTls(this.config, this.certs);
+    if (problems.length > 0) throw new CertError(problems.map((d) => `parsing [${d.file}:${d.line}] : ${d.message}`).join('\n'), problems);
+    for (const [bind, tls] of binds) this.tls.set(bind, tls);
+    for (const be of this.backends.values()) {
+      for (const s of be.servers) {
+        const files = servers.get(s.config);
+        if (files?.ca !== undefined) s.tlsCa = files.ca;
+        if (files?.cert !== undefined) s.tlsCert = files.cert;
       }
     }
+    this.tlsLoaded = true;
   }
 
   /** Resolves server addresses, then opens every listener. Returns bind failures, if any. */

@@ -6,11 +6,12 @@
  * context there, and the selection reads the slots at each handshake.
  */
 import { createSecureContext, type SecureContext, type SecureContextOptions } from 'node:tls';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { Bind, Global } from '../config/model.js';
 import { loadCrt, loadCrtList, nameMatches, CertError, type LoadedCert } from './certs.js';
 import { CertStore } from './cert-store.js';
+import { loadCaFile } from './ca-file.js';
 
 /** One certificate a bind serves, with the context built for it; both change on `commit ssl cert`. */
 export interface CertSlot {
@@ -45,18 +46,46 @@ function defaultBindOptions(global: Global): string[] {
   return line ? line.args.slice(1) : [];
 }
 
-function globalValue(global: Global, name: string): string | undefined {
+export function globalValue(global: Global, name: string): string | undefined {
   return global.ignored.find((l) => l.args[0] === name)?.args[1];
+}
+
+/** Runs a loader, putting the keyword it serves before its error message (`'crt-list' : ...`). */
+function underKeyword<T>(keyword: string, run: () => T): T {
+  try {
+    return run();
+  } catch (e) {
+    if (e instanceof CertError) throw new CertError(`'${keyword}' : ${e.message}`);
+    throw e;
+  }
 }
 
 /**
  * A relative path is taken from crt-base/ca-base when set, else from the working directory as
  * HAProxy does, falling back to the configuration file's directory (portico runs from anywhere).
  */
-function resolvePath(p: string, base: string | undefined, configDir: string): string {
+export function resolvePath(p: string, base: string | undefined, configDir: string): string {
   if (isAbsolute(p)) return p;
   if (base) return join(base, p);
   return existsSync(p) ? p : join(configDir, p);
+}
+
+/**
+ * The certificates a bind names with `crt` and `crt-list`, in order, each checked (see
+ * loadCertFile); errors start with the keyword. HAProxy loads them even on a bind without `ssl`.
+ */
+export function loadBindCerts(bind: Bind, global: Global, baseDir: string, store: CertStore = new CertStore()): LoadedCert[] {
+  const certs: LoadedCert[] = [];
+  const load = (file: string) => store.load(file);
+  const crtBase = globalValue(global, 'crt-base');
+  for (const crt of bind.crt) certs.push(...underKeyword('crt', () => loadCrt(resolvePath(crt, crtBase, baseDir), load)));
+  const list = bind.extra['crt-list'];
+  if (typeof list === 'string') {
+    const found = underKeyword('crt-list', () => loadCrtList(resolvePath(list, crtBase, baseDir), baseDir, load));
+    if (found.length === 0 && certs.length === 0 && bind.ssl) throw new CertError(`'crt-list' : no certificate in '${list}' (only comments or empty lines), and no 'crt' on the line: 'ssl' needs a certificate.`);
+    certs.push(...found);
+  }
+  return certs;
 }
 
 /**
@@ -64,12 +93,8 @@ function resolvePath(p: string, base: string | undefined, configDir: string): st
  * built on its own gets a store of its own.
  */
 export function buildBindTls(bind: Bind, global: Global, baseDir: string, store: CertStore = new CertStore()): BindTls {
-  const certs: LoadedCert[] = [];
-  const load = (file: string) => store.load(file);
-  for (const crt of bind.crt) certs.push(...loadCrt(resolvePath(crt, globalValue(global, 'crt-base'), baseDir), load));
-  const list = bind.extra['crt-list'];
-  if (typeof list === 'string') certs.push(...loadCrtList(resolvePath(list, globalValue(global, 'crt-base'), baseDir), baseDir, load));
-  if (certs.length === 0) throw new CertError(`'bind ${bind.spec}' : 'ssl' requires a certificate ('crt' or 'crt-list').`);
+  const certs = loadBindCerts(bind, global, baseDir, store);
+  if (certs.length === 0) throw new CertError("no SSL certificate specified: 'ssl' needs a certificate ('crt FILE|DIR' or 'crt-list FILE').");
 
   const opts = [...defaultBindOptions(global)];
   const word = (name: string): string | undefined => {
@@ -83,7 +108,7 @@ export function buildBindTls(bind: Bind, global: Global, baseDir: string, store:
   const min = word('ssl-min-ver');
   const max = word('ssl-max-ver');
   for (const [k, v] of [['ssl-min-ver', min], ['ssl-max-ver', max]] as const) {
-    if (v !== undefined && !VERSIONS[v]) throw new CertError(`'bind ${bind.spec}' : '${k}' : unknown version '${v}' (SSLv3, TLSv1.0, TLSv1.1, TLSv1.2 or TLSv1.3).`);
+    if (v !== undefined && !VERSIONS[v]) throw new CertError(`'${k}' : unknown version '${v}' (SSLv3, TLSv1.0, TLSv1.1, TLSv1.2 or TLSv1.3).`);
   }
   if (min) base.minVersion = VERSIONS[min];
   if (max) base.maxVersion = VERSIONS[max];
@@ -97,13 +122,7 @@ export function buildBindTls(bind: Bind, global: Global, baseDir: string, store:
   const curves = word('curves') ?? globalValue(global, 'ssl-default-bind-curves');
   if (curves) base.ecdhCurve = curves;
   const caFile = word('ca-file');
-  if (caFile) {
-    try {
-      base.ca = readFileSync(resolvePath(caFile, globalValue(global, 'ca-base'), baseDir), 'utf8');
-    } catch {
-      throw new CertError(`'bind ${bind.spec}' : unable to load CA file '${caFile}'.`);
-    }
-  }
+  if (caFile) base.ca = underKeyword('ca-file', () => loadCaFile(resolvePath(caFile, globalValue(global, 'ca-base'), baseDir)));
   if (flag('no-tls-tickets')) base.sessionIdContext = undefined;
   const verify = word('verify') ?? (caFile ? 'required' : 'none');
 
@@ -113,7 +132,8 @@ export function buildBindTls(bind: Bind, global: Global, baseDir: string, store:
     try {
       slot = { cert, context: contextFor(cert) };
     } catch (e) {
-      throw new CertError(`unable to load SSL certificate '${cert.file}': ${(e as Error).message}`);
+      // The certificate and key were checked when loaded: what fails here is the bind's options with it.
+      throw new CertError(`unable to use SSL certificate '${cert.file}' with the options of this bind : ${(e as Error).message}.`);
     }
     // A crt-list line keeps its SNI filters and options across certificate replacements.
     const { filters, options } = cert;

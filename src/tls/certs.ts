@@ -4,9 +4,10 @@
  * in it (in name order; .key/.ocsp/.issuer/.sctl companions are not certificates). Each certificate
  * answers the names in its subject CN and DNS subjectAltNames, used for SNI selection.
  */
-import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { X509Certificate } from 'node:crypto';
+import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
+import type { Diagnostic } from '../core/diag.js';
 
 export interface LoadedCert {
   file: string;
@@ -23,7 +24,38 @@ export interface LoadedCert {
 
 const COMPANIONS = ['.key', '.ocsp', '.issuer', '.sctl', '.dh'];
 
-export class CertError extends Error {}
+/**
+ * A certificate that cannot be used, with a message in HAProxy's words made precise (which file,
+ * what is missing or wrong). `diagnostics` carries the located messages when the error sums up
+ * several places (see load-tls.ts).
+ */
+export class CertError extends Error {
+  constructor(
+    message: string,
+    readonly diagnostics: readonly Diagnostic[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** strerror()'s words for the errors a file read gives, as HAProxy prints them. */
+export function errnoText(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return 'No such file or directory';
+    case 'EACCES':
+      return 'Permission denied';
+    case 'ENOTDIR':
+      return 'Not a directory';
+    case 'EISDIR':
+      return 'Is a directory';
+    case 'ELOOP':
+      return 'Too many levels of symbolic links';
+    default:
+      return (e as Error | undefined)?.message ?? String(e);
+  }
+}
 
 /** The names a certificate serves (subject CN and DNS subjectAltNames), lower case. */
 export function namesOf(pem: string, file: string): string[] {
@@ -31,7 +63,7 @@ export function namesOf(pem: string, file: string): string[] {
   try {
     x = new X509Certificate(pem);
   } catch (e) {
-    throw new CertError(`unable to load SSL certificate from PEM file '${file}': ${(e as Error).message}`);
+    throw new CertError(`unable to load certificate from file '${file}' : ${(e as Error).message}.`);
   }
   const names = new Set<string>();
   const cn = /(?:^|\n)CN=([^\n]+)/.exec(x.subject)?.[1];
@@ -43,24 +75,88 @@ export function namesOf(pem: string, file: string): string[] {
   return [...names];
 }
 
-function keyFor(file: string, pem: string): string {
-  if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem)) return pem;
-  for (const candidate of [`${file}.key`, file.replace(/\.(pem|crt)$/, '.key')]) {
-    if (candidate !== file && existsSync(candidate)) return readFileSync(candidate, 'utf8');
-  }
-  throw new CertError(`unable to load SSL private key from PEM file '${file}' (no key in the file, no '${file}.key').`);
+/** The files a certificate's key may come from when its PEM has none: `<file>.key`, then `<name>.key` for a .pem/.crt file. */
+function keyCandidates(file: string): string[] {
+  const out = [`${file}.key`];
+  const bare = file.replace(/\.(pem|crt)$/, '.key');
+  if (bare !== file && !out.includes(bare)) out.push(bare);
+  return out;
 }
 
-/** Reads one certificate file from disk (with its `.key` companion when the PEM has no key). */
-export function loadCertFile(file: string): LoadedCert {
-  let pem: string;
-  try {
-    pem = readFileSync(file, 'utf8');
-  } catch {
-    throw new CertError(`unable to stat SSL certificate from file '${file}' : No such file or directory.`);
+/** The private key of a certificate file: in the file, else in a companion key file. */
+function keyFor(file: string, text: string): { key: string; from: string } {
+  const inFile = pemParts(text).key;
+  if (inFile) return { key: inFile, from: file };
+  const candidates = keyCandidates(file);
+  for (const candidate of candidates) {
+    let keyText: string;
+    try {
+      keyText = readFileSync(candidate, 'utf8');
+    } catch {
+      continue;
+    }
+    const key = pemParts(keyText).key;
+    if (!key) throw new CertError(`No Private Key found in '${candidate}' (it is the key file of '${file}', which has no private key of its own).`);
+    return { key, from: candidate };
   }
-  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new CertError(`unable to load SSL certificate from PEM file '${file}': no certificate found.`);
-  return { file, pem, key: keyFor(file, pem), names: namesOf(pem, file) };
+  throw new CertError(`No Private Key found for certificate '${file}' : none in the file, and no ${candidates.map((c) => `'${c}'`).join(' nor ')}.`);
+}
+
+function parseKey(key: string, from: string): KeyObject {
+  try {
+    return createPrivateKey(key);
+  } catch (e) {
+    const why = /passphrase/i.test((e as Error).message) ? 'the key is encrypted (portico cannot ask for a passphrase)' : (e as Error).message;
+    throw new CertError(`unable to load SSL private key from PEM file '${from}' : ${why}.`);
+  }
+}
+
+/** The certificate blocks of a file's text, each one parsed; throws naming the file and the problem. */
+function parseCerts(file: string, text: string): X509Certificate[] {
+  const { certs, key } = pemParts(text);
+  if (certs.length === 0) {
+    const why = /-----BEGIN (TRUSTED )?CERTIFICATE-----/.test(text)
+      ? "its 'BEGIN CERTIFICATE' block has no matching 'END CERTIFICATE' line"
+      : key
+        ? 'it holds a private key but no certificate'
+        : "no PEM certificate in it (no '-----BEGIN CERTIFICATE-----' block)";
+    throw new CertError(`unable to load certificate from file '${file}' : ${why}.`);
+  }
+  return certs.map((c, i) => {
+    try {
+      return new X509Certificate(c);
+    } catch (e) {
+      const which = certs.length > 1 ? `certificate #${i + 1} (${i === 0 ? 'the leaf' : 'in the chain'})` : 'the certificate';
+      throw new CertError(`unable to load certificate from file '${file}' : ${which} is not valid (${(e as Error).message}).`);
+    }
+  });
+}
+
+/**
+ * Reads one certificate file from disk (with its `.key` companion when the PEM has no key) and
+ * checks it as HAProxy does when it loads it: a certificate, a private key, and the key is the
+ * certificate's. Throws CertError otherwise.
+ */
+export function loadCertFile(file: string): LoadedCert {
+  let text: string;
+  try {
+    statSync(file);
+  } catch (e) {
+    throw new CertError(`unable to stat SSL certificate from file '${file}' : ${errnoText(e)}.`);
+  }
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new CertError(`unable to read SSL certificate file '${file}' : ${errnoText(e)}.`);
+  }
+  const [leaf] = parseCerts(file, text);
+  const { key, from } = keyFor(file, text);
+  const keyObject = parseKey(key, from);
+  if (!leaf!.checkPrivateKey(keyObject)) {
+    const whose = from === file ? 'the private key in the file' : `the private key of '${from}'`;
+    throw new CertError(`inconsistencies between private key and certificate loaded '${file}' : ${whose} does not belong to the certificate (${leaf!.subject.split('\n').join(', ')}).`);
+  }
+  return { file, pem: text, key: from === file ? text : key, names: namesOf(text, file) };
 }
 
 /** How a certificate file is read: from disk, or through a store that loads each file once. */
@@ -71,33 +167,85 @@ export function loadCrt(path: string, load: CertLoader = loadCertFile): LoadedCe
   let isDir = false;
   try {
     isDir = statSync(path).isDirectory();
-  } catch {
-    throw new CertError(`unable to stat SSL certificate from file '${path}' : No such file or directory.`);
+  } catch (e) {
+    throw new CertError(`unable to stat SSL certificate from file '${path}' : ${errnoText(e)}.`);
   }
   if (!isDir) return [load(path)];
-  return readdirSync(path)
-    .filter((n) => !n.startsWith('.') && !COMPANIONS.some((c) => n.endsWith(c)))
-    .sort()
-    .map((n) => load(join(path, n)));
+  let names: string[];
+  try {
+    names = readdirSync(path);
+  } catch (e) {
+    throw new CertError(`unable to read the certificate directory '${path}' : ${errnoText(e)}.`);
+  }
+  const files = names.filter((n) => !n.startsWith('.') && !COMPANIONS.some((c) => n.endsWith(c))).sort();
+  if (files.length === 0) throw new CertError(`no certificate file in directory '${path}' (hidden files and ${COMPANIONS.join(', ')} files are not certificates).`);
+  return files.map((n) => load(join(path, n)));
 }
 
-/** `crt-list FILE`: lines `CERT [ [ssl options] ] [sni filters...]`, `#` comments. */
+/**
+ * The words HAProxy 2.6 accepts between `[` and `]` on a crt-list line (its "sslbindconf"),
+ * each with how many values follow it.
+ */
+const CRT_LIST_OPTIONS: Record<string, number> = {
+  'allow-0rtt': 0,
+  alpn: 1,
+  'ca-file': 1,
+  'ca-verify-file': 1,
+  ciphers: 1,
+  ciphersuites: 1,
+  'crl-file': 1,
+  curves: 1,
+  ecdhe: 1,
+  'no-ca-names': 0,
+  npn: 1,
+  'ssl-min-ver': 1,
+  'ssl-max-ver': 1,
+  verify: 1,
+};
+
+/** Checks the options of a crt-list line; returns what is wrong, or undefined. */
+function crtListOptionError(words: string[]): string | undefined {
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    const n = CRT_LIST_OPTIONS[w];
+    if (n === undefined) return `unknown ssl keyword '${w}' (a crt-list line accepts ${Object.keys(CRT_LIST_OPTIONS).join(', ')}).`;
+    if (i + n >= words.length) return `'${w}' expects an argument.`;
+    i += n;
+  }
+  return undefined;
+}
+
+/**
+ * `crt-list FILE`: lines `CERT [ [ssl options] ] [sni filters...]`, `#` comments. A relative
+ * certificate path is taken from `baseDir`. Errors name the list and its line.
+ */
 export function loadCrtList(path: string, baseDir: string, load: CertLoader = loadCertFile): LoadedCert[] {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
-  } catch {
-    throw new CertError(`unable to open crt-list file '${path}'.`);
+  } catch (e) {
+    throw new CertError(`cannot open file '${path}' : ${errnoText(e)}.`);
   }
   const out: LoadedCert[] = [];
-  for (const raw of text.split('\n')) {
+  for (const [i, raw] of text.split('\n').entries()) {
     const line = raw.replace(/#.*/, '').trim();
     if (!line) continue;
+    const at = `parsing [${path}:${i + 1}] : `;
     const m = /^(\S+)\s*(?:\[([^\]]*)\])?\s*(.*)$/.exec(line)!;
+    if (m[1]!.startsWith('[') || (m[2] === undefined && m[3]!.includes('['))) throw new CertError(`${at}the options of a line are '[ ... ]' after the certificate file, with a closing ']'.`);
+    const options = m[2]?.trim().split(/\s+/).filter(Boolean) ?? [];
+    const bad = crtListOptionError(options);
+    if (bad) throw new CertError(`${at}${bad}`);
     const file = m[1]!.startsWith('/') ? m[1]! : join(baseDir, m[1]!);
-    for (const c of loadCrt(file, load)) {
+    let certs: LoadedCert[];
+    try {
+      certs = loadCrt(file, load);
+    } catch (e) {
+      throw new CertError(`${at}${(e as Error).message}`);
+    }
+    for (const c of certs) {
       const filters = m[3]!.split(/\s+/).filter(Boolean).map((f) => f.toLowerCase());
-      out.push({ ...c, ...(filters.length ? { filters } : {}), ...(m[2] ? { options: m[2].trim().split(/\s+/) } : {}) });
+      out.push({ ...c, ...(filters.length ? { filters } : {}), ...(options.length ? { options } : {}) });
     }
   }
   return out;
