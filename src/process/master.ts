@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import type { Server } from 'node:net';
 import type { Config } from '../config/model.js';
 import { loadConfig } from '../config/load.js';
+import { checkCertificates } from '../tls/load-tls.js';
 import { SocketSet } from './sockets.js';
 import { isMessage, type FromWorker, type ToWorker } from './ipc.js';
 import { exitStatus, say, sayDiagnostics } from './messages.js';
@@ -147,7 +148,11 @@ export class Master {
       say('warning', 'Loading failure!');
       this.failedReloads++;
     };
-    const { config, diags, ok } = loadConfig(this.o.files);
+    const { config, diags, ok: parsedOk } = loadConfig(this.o.files);
+    // The master checks the certificates as `portico -c` does, before any worker starts on them.
+    const certProblems = checkCertificates(config);
+    for (const d of certProblems) diags.add(d);
+    const ok = parsedOk && certProblems.length === 0;
     sayDiagnostics(diags.list);
     if (!ok) {
       const parseFailed = diags.list.some((d) => d.level === 'alert' && d.file !== undefined);

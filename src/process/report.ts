@@ -1,6 +1,8 @@
 /** HAProxy's texts about proxies and listeners at start and stop. */
 import type { Runtime } from '../runtime/runtime.js';
 import type { BindFailure } from '../runtime/listeners.js';
+import type { CertError } from '../tls/certs.js';
+import { diagText } from './messages.js';
 
 /** "Proxy fe stopped (cumulated conns: FE: 3, BE: 0)." for every proxy, as a soft stop logs. */
 export function proxyStoppedMessages(rt: Runtime): string[] {
@@ -23,4 +25,13 @@ export function bindFailureLines(failures: BindFailure[]): string[] {
   );
   out.push('[portico.main()] Some protocols failed to start their listeners! Exiting.');
   return out;
+}
+
+/**
+ * The alerts for certificates that could not be loaded when the runtime started (the files
+ * changed after the configuration was checked), in the words `portico -c` uses for them.
+ */
+export function certFailureLines(e: CertError): string[] {
+  const lines = e.diagnostics.length > 0 ? e.diagnostics.map(diagText) : e.message.split('\n').map((l) => `config : ${l}`);
+  return [...lines, 'config : Fatal errors found in configuration.'];
 }

@@ -13,7 +13,8 @@ import { ResolveError } from '../runtime/resolve.js';
 import { pauseListener, resumeListener } from '../runtime/listeners.js';
 import { Drainer } from './drain.js';
 import { say } from './messages.js';
-import { bindFailureLines, proxyStoppedMessages } from './report.js';
+import { bindFailureLines, certFailureLines, proxyStoppedMessages } from './report.js';
+import { CertError } from '../tls/certs.js';
 import { writePidfile } from './pidfile.js';
 import { takeOver } from './handover.js';
 import { checkLimits } from './limits.js';
@@ -42,6 +43,11 @@ export async function runStandalone(config: Config, o: CliOptions, rules?: Compi
     if (e instanceof ResolveError) {
       for (const line of e.message.split('\n')) say('alert', `config : ${line}`);
       say('alert', 'config : Failed to initialize server(s) addr.');
+      return 1;
+    }
+    // A certificate file changed between the check of the command line and now.
+    if (e instanceof CertError) {
+      for (const line of certFailureLines(e)) say('alert', line);
       return 1;
     }
     throw e;

@@ -16,7 +16,8 @@ import { Drainer } from './drain.js';
 import { isMessage, type FromWorker, type ToWorker } from './ipc.js';
 import { diagText, say } from './messages.js';
 import { dropPrivileges, resolveIdentity } from './privileges.js';
-import { proxyStoppedMessages, bindFailureLines } from './report.js';
+import { proxyStoppedMessages, bindFailureLines, certFailureLines } from './report.js';
+import { CertError } from '../tls/certs.js';
 
 function send(m: FromWorker): void {
   if (process.connected) process.send!(m);
@@ -81,6 +82,7 @@ export async function runWorker(): Promise<void> {
     failures = await rt.start();
   } catch (e) {
     if (e instanceof ResolveError) return fail([...e.message.split('\n').map((l) => `config : ${l}`), 'config : Failed to initialize server(s) addr.']);
+    if (e instanceof CertError) return fail(certFailureLines(e));
     throw e;
   }
   if (failures.length > 0) return fail(bindFailureLines(failures));

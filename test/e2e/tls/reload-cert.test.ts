@@ -105,7 +105,7 @@ backend be
     const from = p.stderr.length;
     p.proc.kill('SIGUSR2');
     await waitForText(p.stderr, 'Loading failure!', from);
-    expect(await waitForText(p.stderr, `unable to load SSL certificate from PEM file '${served}': no certificate found`, from)).toBeTruthy();
+    expect(await waitForText(p.stderr, `'crt' : unable to load certificate from file '${served}' : no PEM certificate in it`, from)).toBeTruthy();
     expect(await peerSerial(port)).toBe(serialOf(second));
     copyFileSync(first.pem, served);
     const again = p.stderr.length;
