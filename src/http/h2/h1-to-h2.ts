@@ -18,7 +18,12 @@ function h2Fields(h: HeaderList, out: OutgoingHttpHeaders, skip: ReadonlySet<str
   for (let i = 0; i + 1 < h.length; i += 2) {
     const name = h[i]!;
     if (drop.has(name) || skip.has(name)) continue;
-    const value = h[i + 1]!;
+    let value = h[i + 1]!;
+    if (name === 'te') {
+      // Only "trailers" may cross into HTTP/2 (RFC 9113 8.2.2).
+      if (!value.split(',').some((t) => t.trim().toLowerCase() === 'trailers')) continue;
+      value = 'trailers';
+    }
     const cur = out[name];
     if (cur === undefined) out[name] = value;
     else if (Array.isArray(cur)) cur.push(value);
@@ -35,46 +40,32 @@ export function h1ResponseToH2(head: HttpResponseHead): OutgoingHttpHeaders {
   return out;
 }
 
-/** Fields whose meaning moves into pseudo-headers, or that only `trailers` may keep. */
-const REQUEST_SKIP = new Set(['host']);
 
 /**
- * The request for a `proto h2` server: `:method`, `:scheme` (https over TLS), `:authority`
- * from the absolute URI or the Host header, and `:path` in origin form. `te` survives only as
+ * The request for a `proto h2` server, as HAProxy 2.6 builds it: an absolute URI gives
+ * `:scheme` and `:authority` (and its Host field is dropped); an origin-form one gets
+ * `:scheme https` and keeps its Host field in place, which HTTP/2 servers read as the authority
+ * (RFC 9113 8.3.1: no authority in the request line, no :authority). `te` survives only as
  * "trailers" (RFC 9113 8.2.2).
  */
-export function h1RequestToH2(head: HttpRequestHead, secure: boolean): OutgoingHttpHeaders {
-  let host: string | undefined;
-  for (let i = 0; i + 1 < head.headers.length; i += 2) {
-    if (head.headers[i] === 'host') {
-      host = head.headers[i + 1];
-      break;
-    }
-  }
+export function h1RequestToH2(head: HttpRequestHead): OutgoingHttpHeaders {
   if (head.method === 'CONNECT') {
     const out: OutgoingHttpHeaders = { ':method': 'CONNECT', ':authority': head.uri };
-    h2Fields(head.headers, out, REQUEST_SKIP);
+    h2Fields(head.headers, out, new Set(['host']));
     return out;
   }
-  let scheme = secure ? 'https' : 'http';
-  let path = head.uri;
   const t = splitTarget(head.uri);
-  if (t.prefix) {
-    // Absolute form: scheme://authority/path?query
-    const m = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\/([^/]*)$/.exec(t.prefix);
-    if (m) {
-      scheme = m[1]!.toLowerCase();
-      host = m[2]!;
-    }
+  const m = t.prefix ? /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\/([^/]*)$/.exec(t.prefix) : null;
+  let out: OutgoingHttpHeaders;
+  let skip: ReadonlySet<string>;
+  if (m) {
     const rest = head.uri.slice(t.prefix.length);
-    path = rest.startsWith('/') ? rest : `/${rest}`;
+    out = { ':method': head.method, ':scheme': m[1]!.toLowerCase(), ':authority': m[2]!, ':path': rest.startsWith('/') ? rest : `/${rest}` };
+    skip = new Set(['host']);
+  } else {
+    out = { ':method': head.method, ':scheme': 'https', ':path': head.uri };
+    skip = NOTHING;
   }
-  const out: OutgoingHttpHeaders = { ':method': head.method, ':scheme': scheme, ':path': path };
-  if (host !== undefined) out[':authority'] = host;
-  const skip = new Set(REQUEST_SKIP);
-  const te = headerTokens(head.headers, 'te');
-  skip.add('te');
   h2Fields(head.headers, out, skip);
-  if (te.includes('trailers')) out['te'] = 'trailers';
   return out;
 }

@@ -180,7 +180,7 @@ class H2ServerConnection implements VirtualPeer {
     const endStream = !connect && (h.framing === 'none' || (h.framing === 'length' && h.contentLength === 0));
     let stream: ClientHttp2Stream;
     try {
-      stream = session.request(h1RequestToH2(h.head, this.secure), { endStream, waitForTrailers: h.framing === 'chunked' });
+      stream = session.request(h1RequestToH2(h.head), { endStream, waitForTrailers: h.framing === 'chunked' });
     } catch {
       // Fields HTTP/2 cannot carry: the engine sees the server connection fail (502).
       return this.abort();

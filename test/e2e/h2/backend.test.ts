@@ -74,18 +74,24 @@ afterAll(async () => {
 const seenAll = () => [...be1.seen, ...be2.seen];
 
 describe('server proto h2', () => {
-  it('sends an HTTP/1.1 request as an h2 stream with :scheme, :authority and :path', async () => {
+  it('sends an HTTP/1.1 request as an h2 stream, as HAProxy 2.6 builds it', async () => {
     const r = await httpRequest(h1Port, '/first?q=1', { headers: { 'x-client': 'h1', cookie: 'a=1; b=2' } });
     expect(r.status).toBe(200);
-    const body = JSON.parse(r.body) as { method: string; path: string; scheme: string; authority: string };
-    expect(body).toMatchObject({ method: 'GET', path: '/first?q=1', scheme: 'http', authority: `127.0.0.1:${h1Port}` });
+    // No reason phrase in HTTP/2: the status line has an empty one.
+    expect(JSON.parse(r.body)).toMatchObject({ method: 'GET', path: '/first?q=1', scheme: 'https' });
     const seen = seenAll().find((s) => s.path === '/first?q=1')!;
+    // Origin form: :scheme https, and the Host field stays a field (no authority in the request line).
+    expect(seen.raw.slice(0, 8)).toEqual([':method', 'GET', ':scheme', 'https', ':path', '/first?q=1', 'host', `127.0.0.1:${h1Port}`]);
     const names = seen.raw.filter((_, i) => i % 2 === 0);
     expect(names).toContain('x-client');
+    expect(names).not.toContain(':authority');
     // Connection-specific fields never reach an h2 server.
     expect(names).not.toContain('connection');
-    expect(names).not.toContain('host');
     expect(r.headers['x-backend']).toMatch(/^h2-[ab]$/);
+    const abs = await httpRequest(h1Port, 'http://abs.test:8081/absolute', { headers: { host: 'abs.test:8081' } });
+    expect(abs.status).toBe(200);
+    const seenAbs = seenAll().find((s) => s.path === '/absolute')!;
+    expect(seenAbs.raw.slice(0, 8)).toEqual([':method', 'GET', ':scheme', 'http', ':authority', 'abs.test:8081', ':path', '/absolute']);
   });
 
   it('forwards request bodies (content-length and chunked with trailers) and response trailers', async () => {
@@ -145,6 +151,7 @@ describe('server proto h2', () => {
     const r = await httpRequest(h1Port, '/tls/secure');
     expect(r.status).toBe(200);
     expect(JSON.parse(r.body)).toMatchObject({ path: '/tls/secure', scheme: 'https' });
+    expect(tlsBe.seen.at(-1)!.raw).toContain('host');
   });
 
   it('carries h2 clients to h2 servers', async () => {

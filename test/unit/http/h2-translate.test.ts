@@ -117,20 +117,21 @@ describe('HTTP/1.1 heads → h2 header blocks', () => {
     expect(h).toEqual({ ':status': 200, 'set-cookie': ['a=1', 'b=2'], 'content-type': 'text/html' });
   });
 
-  it('request: :authority from Host, :path in origin form, te only as trailers', () => {
-    const h = h1RequestToH2({ method: 'POST', uri: '/x?y', version: 'HTTP/1.1', headers: ['host', 'api.test', 'te', 'trailers, deflate', 'connection', 'te', 'cookie', 'a=1; b=2', 'content-length', '3'] }, false);
-    expect(h).toEqual({ ':method': 'POST', ':scheme': 'http', ':path': '/x?y', ':authority': 'api.test', cookie: 'a=1; b=2', 'content-length': '3', te: 'trailers' });
-    const noTe = h1RequestToH2({ method: 'GET', uri: '/', version: 'HTTP/1.1', headers: ['host', 'h', 'te', 'gzip'] }, true);
-    expect(noTe).toEqual({ ':method': 'GET', ':scheme': 'https', ':path': '/', ':authority': 'h' });
+  it('request: an origin-form target keeps its Host field and gets :scheme https (as HAProxy 2.6)', () => {
+    const h = h1RequestToH2({ method: 'POST', uri: '/x?y', version: 'HTTP/1.1', headers: ['host', 'api.test', 'te', 'trailers, deflate', 'cookie', 'a=1; b=2', 'content-length', '3'] });
+    expect(h).toEqual({ ':method': 'POST', ':scheme': 'https', ':path': '/x?y', host: 'api.test', te: 'trailers', cookie: 'a=1; b=2', 'content-length': '3' });
+    expect(Object.keys(h)).toEqual([':method', ':scheme', ':path', 'host', 'te', 'cookie', 'content-length']);
+    // te other than trailers, and fields the Connection header names, do not cross.
+    expect(h1RequestToH2({ method: 'GET', uri: '/', version: 'HTTP/1.1', headers: ['host', 'h', 'te', 'gzip', 'connection', 'x-hop', 'x-hop', '1'] })).toEqual({ ':method': 'GET', ':scheme': 'https', ':path': '/', host: 'h' });
   });
 
   it('request: an absolute URI gives scheme and authority; CONNECT keeps only :authority', () => {
-    expect(h1RequestToH2({ method: 'GET', uri: 'http://abs.test:8080?q=1', version: 'HTTP/1.1', headers: ['host', 'abs.test:8080'] }, true)).toEqual({
+    expect(h1RequestToH2({ method: 'GET', uri: 'http://abs.test:8080?q=1', version: 'HTTP/1.1', headers: ['host', 'abs.test:8080'] })).toEqual({
       ':method': 'GET',
       ':scheme': 'http',
       ':path': '/?q=1',
       ':authority': 'abs.test:8080',
     });
-    expect(h1RequestToH2({ method: 'CONNECT', uri: 'db:5432', version: 'HTTP/1.1', headers: ['host', 'db:5432'] }, false)).toEqual({ ':method': 'CONNECT', ':authority': 'db:5432' });
+    expect(h1RequestToH2({ method: 'CONNECT', uri: 'db:5432', version: 'HTTP/1.1', headers: ['host', 'db:5432'] })).toEqual({ ':method': 'CONNECT', ':authority': 'db:5432' });
   });
 });
