@@ -127,8 +127,11 @@ class H2Connection {
     const server = h2ServerFor(this.rt);
     // A TLSSocket made without a tls.Server keeps secureConnecting set after its handshake, and
     // node:http2 would wait for a 'secureConnect' that never comes: the handshake is over here.
-    const tlsSock = sock as Socket & { secureConnecting?: boolean };
+    const tlsSock = sock as Socket & { secureConnecting?: boolean; alpnProtocol?: string | false };
     if (this.tls && tlsSock.secureConnecting) tlsSock.secureConnecting = false;
+    // `proto h2` on an ssl bind forces HTTP/2 whatever ALPN said; node:http2 would refuse a
+    // TLS socket whose ALPN is not h2.
+    if (this.tls && this.listener.bind.proto === 'h2' && tlsSock.alpnProtocol !== 'h2') tlsSock.alpnProtocol = 'h2';
     const capture = (s: ServerHttp2Session) => (session = s);
     server.once('session', capture);
     try {

@@ -8,7 +8,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request as httpsRequest } from 'node:https';
 import { connect as netConnect } from 'node:net';
-import { constants, type ClientHttp2Session } from 'node:http2';
+import { connect as h2connect, constants, type ClientHttp2Session } from 'node:http2';
+import { connect as tlsConnect } from 'node:tls';
 import { DEFAULTS, freePorts, sleep, startBackend, startPortico, type Backend, type Proc } from '../harness.js';
 import { startReceiver, type Receiver } from '../log/syslog.js';
 import { curl, h2Request, makeCerts, openH2, startH2Backend, type Certs, type H2Backend } from './h2-helpers.js';
@@ -18,7 +19,7 @@ let b1: Backend, b2: Backend, api: Backend, beta: Backend;
 let tlsBackend: H2Backend;
 let rx: Receiver;
 let portico: Proc;
-let tlsPort: number, h2cPort: number, ptPort: number, limitedPort: number, idlePort: number, shortPort: number;
+let tlsPort: number, h2cPort: number, ptPort: number, limitedPort: number, idlePort: number, shortPort: number, forcedPort: number;
 
 const sessions: ClientHttp2Session[] = [];
 async function session(url: string, ca?: string): Promise<ClientHttp2Session> {
@@ -35,7 +36,7 @@ beforeAll(async () => {
   [b1, b2, api, beta] = await Promise.all([startBackend('p1'), startBackend('p2'), startBackend('api'), startBackend('beta')]);
   tlsBackend = await startH2Backend('tls-h2', certs);
   rx = await startReceiver();
-  [tlsPort, h2cPort, ptPort, limitedPort, idlePort, shortPort] = await freePorts(6);
+  [tlsPort, h2cPort, ptPort, limitedPort, idlePort, shortPort, forcedPort] = await freePorts(7);
   const cfg = `global
     log 127.0.0.1:${rx.port} local0
     tune.h2.max-concurrent-streams 8
@@ -44,6 +45,7 @@ ${DEFAULTS}    log global
 frontend www
     bind 127.0.0.1:${tlsPort} ssl crt ${certs.pemFile} alpn h2,http/1.1
     bind 127.0.0.1:${h2cPort} proto h2
+    bind 127.0.0.1:${forcedPort} ssl crt ${certs.pemFile} proto h2
     stats enable
     stats uri /admin/stats
     http-request deny if { path_beg /denied }
@@ -86,7 +88,7 @@ listen passthrough
     bind 127.0.0.1:${ptPort}
     server tls 127.0.0.1:${tlsBackend.port}
 `;
-  portico = await startPortico(cfg, [tlsPort, h2cPort, ptPort, limitedPort, idlePort, shortPort]);
+  portico = await startPortico(cfg, [tlsPort, h2cPort, ptPort, limitedPort, idlePort, shortPort, forcedPort]);
 });
 
 afterAll(async () => {
@@ -194,6 +196,20 @@ describe('HTTP/2 clients over TLS (alpn h2,http/1.1)', () => {
     const line = await rx.next(/\/api\/logged/);
     expect(line).toContain('"GET /api/logged HTTP/2.0"');
     expect(line).toMatch(/ www api\/api1 \d+\/\d+\/\d+\/\d+\/\d+ 200 /);
+  });
+
+  it('speaks HTTP/2 on an ssl bind with proto h2 even without ALPN', async () => {
+    const tlsSock = await new Promise<import('node:tls').TLSSocket>((resolve, reject) => {
+      const t = tlsConnect({ host: '127.0.0.1', port: forcedPort, servername: 'a.test', ca: certs.ca }, () => resolve(t));
+      t.on('error', reject);
+    });
+    expect(tlsSock.alpnProtocol).toBe(false);
+    const s = h2connect(`https://a.test:${forcedPort}`, { createConnection: () => tlsSock });
+    s.on('error', () => {});
+    sessions.push(s);
+    const r = await h2Request(s, { ':path': '/api/forced' });
+    expect(r.status).toBe(200);
+    expect(json(r.body).headers['x-ver']).toBe('2.0');
   });
 
   it('falls back to HTTP/1.1 for a client offering only http/1.1', async () => {
