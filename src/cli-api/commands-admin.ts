@@ -11,10 +11,17 @@ import type { ServerRuntime } from '../runtime/server.js';
 import { addServerCommand } from './add-server.js';
 import { shutdownSession } from './show-sess.js';
 import { shutdownFrontend } from './shutdown-frontend.js';
+import { noteUncheckedHealth, type UncheckedEvent } from './unchecked-health.js';
 import { stickTables } from './commands-show.js';
 import { PERMISSION_DENIED, levelAtLeast, type CliContext, type Command } from './types.js';
 
 const text = (o: Outcome) => o.message;
+
+/** Passes `o` through, recording a successful change for the check health of unchecked servers. */
+function noted(s: ServerRuntime, event: UncheckedEvent | undefined, o: Outcome): Outcome {
+  if (event && o.ok) noteUncheckedHealth(s, event);
+  return o;
+}
 
 /** Runs `fn` on the server named by args[i], or answers the lookup error. */
 function onServer(rt: Runtime, spec: string | undefined, fn: (be: BackendRuntime, s: ServerRuntime) => string | Promise<string>): string | Promise<string> {
@@ -34,10 +41,10 @@ function setServer(args: string[], ctx: CliContext): string {
   switch (args[3]) {
     case 'state':
       if (v !== 'ready' && v !== 'drain' && v !== 'maint') return "'set server <srv> state' expects 'ready', 'drain' and 'maint'.\n";
-      return text(setServerState(rt, be, s, v));
+      return text(noted(s, v === 'maint' ? 'maint' : undefined, setServerState(rt, be, s, v)));
     case 'health':
       if (v !== 'up' && v !== 'stopping' && v !== 'down') return "'set server <srv> health' expects 'up', 'stopping', or 'down'.\n";
-      return text(setServerHealth(rt, be, s, v));
+      return text(noted(s, v, setServerHealth(rt, be, s, v)));
     case 'agent':
       if (!s.checks?.cfg.agent) return 'agent checks are not enabled on this server.\n';
       if (v !== 'up' && v !== 'down') return "'set server <srv> agent' expects 'up' or 'down'.\n";
@@ -93,7 +100,7 @@ export const ADMIN_COMMANDS: readonly Command[] = [
   },
   {
     words: ['disable', 'server'], level: 'admin', usage: 'disable server (DEPRECATED)', desc: "disable a server for maintenance (use 'set server' instead)",
-    run: (args, ctx) => onServer(ctx.rt, args[2], (be, s) => text(setServerState(ctx.rt, be, s, 'maint'))),
+    run: (args, ctx) => onServer(ctx.rt, args[2], (be, s) => text(noted(s, 'maint', setServerState(ctx.rt, be, s, 'maint')))),
   },
   {
     words: ['enable', 'server'], level: 'admin', usage: 'enable server  (DEPRECATED)', desc: "enable a disabled server (use 'set server' instead)",
@@ -156,7 +163,8 @@ export const ADMIN_COMMANDS: readonly Command[] = [
     },
   },
   {
-    words: ['clear', 'table'], level: 'operator', usage: 'clear table <table> [<filter>]*', desc: 'remove an entry from a table (filter: data/key)',
-    run: (args, ctx) => clearTable(stickTables(ctx.rt), args.slice(2), Date.now()),
+    words: ['clear', 'table'], level: 'user', usage: 'clear table <table> [<filter>]*', desc: 'remove an entry from a table (filter: data/key)',
+    // Below the operator level HAProxy does nothing and says nothing.
+    run: (args, ctx) => (levelAtLeast(ctx.state.level, 'operator') ? clearTable(stickTables(ctx.rt), args.slice(2), Date.now()) : ''),
   },
 ];

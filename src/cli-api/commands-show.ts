@@ -9,6 +9,7 @@ import type { RowFilter } from '../stats/rows.js';
 import { STATS_JSON_SCHEMA } from '../stats/service.js';
 import { renderJson, renderTyped } from '../stats/typed.js';
 import { VERSION } from '../version.js';
+import { showServersConn } from './servers-conn.js';
 import { showServersState } from './servers-state.js';
 import { showErrors, showSess } from './show-sess.js';
 import { levelAtLeast, type Command } from './types.js';
@@ -76,6 +77,11 @@ export const SHOW_COMMANDS: readonly Command[] = [
     words: ['show', 'servers', 'state'], level: 'user', usage: 'show servers state [<backend>]',
     desc: 'dump volatile server information (all or for a single backend)',
     run: (args, ctx) => showServersState(ctx.rt, args[3] || undefined),
+  },
+  {
+    words: ['show', 'servers', 'conn'], level: 'user', usage: 'show servers conn [<backend>]',
+    desc: 'dump server connections status (all or for a single backend)',
+    run: (args, ctx) => showServersConn(ctx.rt, args[3] || undefined),
   },
   {
     words: ['show', 'backend'], level: 'user', usage: 'show backend', desc: 'list backends in the current running config',

@@ -9,6 +9,7 @@ import type { BackendRuntime } from '../runtime/backend.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { ServerRuntime } from '../runtime/server.js';
 import { serverRunState } from '../runtime/snapshot.js';
+import { uncheckedHealth } from './unchecked-health.js';
 
 export const SERVERS_STATE_HEADER =
   '# be_id be_name srv_id srv_name srv_addr srv_op_state srv_admin_state srv_uweight srv_iweight ' +
@@ -49,14 +50,13 @@ export function serverStateLine(be: BackendRuntime, s: ServerRuntime, now: numbe
   const op = maint ? 0 : OP_STATE[serverRunState(s)];
   const last = Math.max(s.lastChange, sched?.lastChange ?? 0);
   const h = sched?.health;
-  const rise = s.config.check.rise ?? 2;
   const o = s.config.check;
   return [
     be.id, be.name, s.id, s.name, addr, op, adminState(s), s.lb.uweight, s.lb.iweight,
     Math.max(0, Math.floor((now - last) / 1000)),
     h ? statusIndex(h.status) : 1,
     h ? RESULT_CODE[h.result] : 0,
-    h ? h.health : rise,
+    h ? h.health : uncheckedHealth(s),
     checkStateBits(!!sched?.cfg.check, dis.health, maint, false),
     checkStateBits(!!sched?.cfg.agent, dis.agent, maint, true),
     be.config.id !== undefined ? 1 : 0,

@@ -45,11 +45,13 @@ export function usageMessage(commands: readonly Command[], args: readonly string
   else if (length === 0 && !args[0]) out = 'Unknown command. Please enter one of the following commands only:\n';
   else out = 'Unknown command, but maybe one of the following ones is a better match:\n';
   const prefixed = listed.filter((c) => c.words.length >= length && args.slice(0, length).every((w, i) => c.words[i] === w));
-  let shown: Command[] = [];
+  let shown: Command[] = prefixed;
   if (args[length]) {
-    shown = closest(args, length, prefixed.map((c) => ({ item: c, words: c.words })));
+    // help, prompt and quit compete too (`help quit` matches quit alone), but are printed last.
+    const candidates = commands.filter((c) => c.usage !== undefined && c.words.length >= length && args.slice(0, length).every((w, i) => c.words[i] === w));
+    const matches = closest(args, length, candidates.map((c) => ({ item: c, words: c.words })));
+    if (matches.length > 0) shown = matches.filter((c) => !c.trailer);
   }
-  if (shown.length === 0) shown = prefixed;
   for (const c of [...shown].sort(byWords)) out += helpLine(c);
   for (const c of commands.filter((x) => x.trailer)) out += helpLine(c);
   return out;

@@ -100,14 +100,20 @@ export function showTable(tables: readonly StickTable[], words: readonly string[
   const sel = select(t, words.slice(1));
   if ('error' in sel) return sel.error;
   let out = header(t);
-  for (const e of t.list(now)) if (matches(t, e, sel, now)) out += formatEntry(t, e, now);
-  return out;
+  let found = false;
+  for (const e of t.list(now)) {
+    if (!matches(t, e, sel, now)) continue;
+    out += formatEntry(t, e, now);
+    found = true;
+  }
+  // A key lookup that finds nothing prints nothing at all, not even the table header.
+  return sel.key !== undefined && !found ? '' : out;
 }
 
 /** `clear table NAME [key K | data.T OP V ...]`: removes matching entries not in use. */
 export function clearTable(tables: readonly StickTable[], words: readonly string[], now: number): string {
   const t = tables.find((x) => x.name === words[0]);
-  if (!t) return words.length === 0 ? 'Required table name.\n' : 'No such table\n';
+  if (!t) return words.length === 0 ? 'Required arguments: <table> "data.<store_data_type>" <operator> <value> or <table> key <key>\n' : 'No such table\n';
   const sel = select(t, words.slice(1));
   if ('error' in sel) return sel.error;
   for (const e of t.list(now)) if (matches(t, e, sel, now)) t.remove(e.key);

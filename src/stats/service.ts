@@ -13,6 +13,7 @@ import {
   findBackend, setCheckEnabled, setServerAgent, setServerHealth, setServerState, shutdownServerSessions, type Outcome,
 } from '../runtime/admin.js';
 import { adminAction, adminResult, parseAdminPost, type AdminStatus } from './admin.js';
+import { noteUncheckedHealth } from '../cli-api/unchecked-health.js';
 import { renderCsv } from './csv.js';
 import { htmlHeaders, renderHtml } from './html.js';
 import type { StatsSnapshot } from './model.js';
@@ -102,6 +103,7 @@ function applyAction(rt: Runtime, action: string, beName: string, srvName: strin
   switch (e.kind) {
     case 'state':
       out = setServerState(rt, be, s, e.state);
+      if (out.ok && e.state === 'maint') noteUncheckedHealth(s, 'maint');
       break;
     case 'health':
       if (!sched?.cfg.check) return 'skipped';
