@@ -156,8 +156,9 @@ export function runtimeInfo(rt: Runtime, now: number): ProcessInfo {
     maxConnRate,
     sessRate,
     maxSessRate,
-    jobs: rt.listeners.length + rt.global.current,
-    listeners: rt.listeners.length,
+    // The Runtime API's sockets are listeners too, as HAProxy counts them.
+    jobs: rt.listeners.length + g.statsSockets.length + rt.global.current,
+    listeners: rt.listeners.length + g.statsSockets.length,
     totalBytesOut: bytesOut,
   };
   if (g.description !== undefined) info.description = g.description;
