@@ -286,7 +286,7 @@ backend be
 
   it('global maxconn 1 limits the process', async () => {
     // startPortico's own probe connection may still hold the slot for a moment.
-    await waitForPorts([globalPort], 3000);
+    await waitForPorts([globalPort], 20_000);
     await sleep(100);
     await limitedToOne(globalPort);
   });

@@ -5,7 +5,17 @@
  * may fail, and the last configuration must be the one serving at the end.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
+
+/**
+ * Replaces the configuration file the way deployment tools do (write aside, then rename): a
+ * reload that starts while a plain write is under way reads a truncated file, which can be a
+ * valid configuration binding another port, and that is not what these tests are about.
+ */
+function replaceConfig(file: string, text: string): void {
+  writeFileSync(`${file}.new`, text);
+  renameSync(`${file}.new`, file);
+}
 import { freePorts, startBackend, startPortico, httpRequest, sleep, type Backend, type Proc } from '../harness.js';
 import { startLoad } from './load.js';
 import { countLines, porticoCmd, probe, waitForLine } from './proc.js';
@@ -54,7 +64,7 @@ describe('master-worker reload', () => {
     const signals = 50;
     const from = portico.stderr.length;
     for (let i = 0; i < signals; i++) {
-      writeFileSync(portico.file, config(port!, backend.port, i + 2));
+      replaceConfig(portico.file, config(port!, backend.port, i + 2));
       portico.proc.kill('SIGUSR2');
       await sleep(100);
     }
@@ -85,7 +95,7 @@ describe('master-worker reload', () => {
   it('applies each configuration when reloads come one after the other', async () => {
     for (let i = 0; i < 5; i++) {
       const from = portico.stderr.length;
-      writeFileSync(portico.file, config(port!, backend.port, 500 + i));
+      replaceConfig(portico.file, config(port!, backend.port, 500 + i));
       portico.proc.kill(i % 2 ? 'SIGHUP' : 'SIGUSR2');
       await waitForLine(portico.stderr, /Loading success\./, 10_000, from);
       // The former workers stop accepting when the master tells them, just after "Loading success.".
@@ -101,7 +111,7 @@ describe('master-worker reload', () => {
   it('refuses a configuration with errors and keeps serving with the former one', async () => {
     const before = (await httpRequest(port!, '/')).headers['x-config'];
     const from = portico.stderr.length;
-    writeFileSync(portico.file, `${config(port!, backend.port, 999)}\nfrontend broken\n    no-such-keyword\n`);
+    replaceConfig(portico.file, `${config(port!, backend.port, 999)}\nfrontend broken\n    no-such-keyword\n`);
     portico.proc.kill('SIGHUP');
     await waitForLine(portico.stderr, /Loading failure!/, 10_000, from);
     expect(portico.stderr.slice(from).join('\n')).toMatch(/\[ALERT\] +\(\d+\) : config : parsing \[.*:\d+\] : unknown keyword 'no-such-keyword'/);
@@ -111,12 +121,12 @@ describe('master-worker reload', () => {
   it('opens the binds a reload adds and closes the ones it removes', async () => {
     const [extra] = await freePorts(1);
     const from = portico.stderr.length;
-    writeFileSync(portico.file, config(port!, backend.port, 2000, `\n    bind 127.0.0.1:${extra}`));
+    replaceConfig(portico.file, config(port!, backend.port, 2000, `\n    bind 127.0.0.1:${extra}`));
     portico.proc.kill('SIGUSR2');
     await waitForLine(portico.stderr, /Loading success\./, 10_000, from);
     expect((await httpRequest(extra!, '/')).headers['x-config']).toBe('gen-2000');
     const from2 = portico.stderr.length;
-    writeFileSync(portico.file, config(port!, backend.port, 2001));
+    replaceConfig(portico.file, config(port!, backend.port, 2001));
     portico.proc.kill('SIGUSR2');
     await waitForLine(portico.stderr, /Loading success\./, 10_000, from2);
     await waitForLine(portico.stderr, /Former worker/, 10_000, from2);

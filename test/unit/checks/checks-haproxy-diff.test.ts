@@ -81,8 +81,13 @@ describe.skipIf(!hasHaproxy)('checks: same results as haproxy 2.6', () => {
     const child = spawn('haproxy', ['-db', '-f', join(dir, 'h.cfg')], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    // Checks start spread over the first `inter` (1 s); the slow ones time out 1 s later.
-    await new Promise((r) => setTimeout(r, 2400));
+    // Checks start spread over the first `inter` (1 s); the slow ones time out 1 s later. Wait
+    // until every backend has logged (bounded: a loaded machine can take longer than 2 s).
+    const deadline = Date.now() + 15_000;
+    while (Date.now() < deadline && !CASES.every((c) => out.includes(` ${c.name}/s1 `) || out.includes(`backend ${c.name} `))) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await new Promise((r) => setTimeout(r, 200));
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
     if (process.env.PORTICO_DEBUG_CHECKS) console.log(out);
