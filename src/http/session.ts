@@ -26,6 +26,10 @@ import { CookieTxn, processRequestCookies, processResponseCookies } from '../per
 import { serializeLocalReply } from './local-reply.js';
 import { encodeChunked, lastChunk, writeChunked } from './rechunk.js';
 import { retries as retriesOn, retryPolicy, type L7Failure } from './retry.js';
+import { balanceInput, hashKey } from './balance-input.js';
+import { bodyRoom } from './body-room.js';
+import { deleteHeader } from './h1/headers.js';
+import type { LbRequest } from '../lb/index.js';
 import type { TlsInfo } from '../tls/terminate.js';
 import type { ConnectionInfo } from '../sample/context.js';
 import { adopt, discard, type ServerConnHandler } from '../runtime/server-conn.js';
@@ -52,6 +56,8 @@ const enum State {
 }
 
 const CONNECTION_CLOSE = Buffer.from('connection: close\r\n', 'latin1');
+const CONTINUE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n', 'latin1');
+const EMPTY = Buffer.alloc(0);
 const CONNECTION_KEEP_ALIVE = Buffer.from('connection: keep-alive\r\n', 'latin1');
 const HEAD_END = Buffer.from('\r\n\r\n', 'latin1');
 
@@ -141,6 +147,12 @@ export class HttpSession {
   private connectFrom = 0;
   private assignedAt = 0;
   private retrying = false;
+  /**
+   * A step of the transaction waiting for the request body (http-request wait-for-body, option
+   * http-buffer-request, balance url_param check_post): it resumes once the body is in, `atLeast`
+   * bytes of it are, or the buffer is full; 408 at the deadline.
+   */
+  private bodyGate: { atLeast: number; resume: () => void; timer: NodeJS.Timeout | undefined } | undefined;
   /** A local service (stats page, Prometheus) waiting for the request body. */
   private pendingService: ((body: Buffer) => LocalReply) | undefined;
   /** `http-request tarpit`: the delayed reply. */
@@ -422,7 +434,85 @@ export class HttpSession {
       );
       if (!txn.preferred && this.cookie.server >= 0) txn.preferred = backend.servers[this.cookie.server];
     }
+    this.connectWhenReady(txn, backend);
+  }
+
+  /**
+   * Connects, after waiting for the request body when the backend asks for it: `option
+   * http-buffer-request`, or `balance url_param ... check_post` on a POST (HAProxy waits the same
+   * way, up to timeout http-request).
+   */
+  private connectWhenReady(txn: HttpTxn, backend: BackendRuntime): void {
+    const wait = backend.config.options['http-buffer-request'] === true || (backend.lb.name === 'url_param' && txn.req!.head.method === 'POST' && balanceInput(backend).checkPost);
+    if (wait && !this.bodyReady(txn, 0)) return this.waitForBody(txn, this.fe.timeouts.httpRequest, 0, () => this.connect(txn, backend));
     this.connect(txn, backend);
+  }
+
+  /** Whether the body a step waits for is in: all of it, `atLeast` bytes (0: no such limit), or a full buffer. */
+  private bodyReady(txn: HttpTxn, atLeast: number): boolean {
+    const n = this.reqBufferedBytes;
+    return this.reqBodyDone || (atLeast > 0 && n >= atLeast) || n >= bodyRoom(txn.req!.head, this.limits);
+  }
+
+  /** Runs `resume` once the request body is ready (at once if it is); 408 after `timeMs` (0: no limit). */
+  private waitForBody(txn: HttpTxn, timeMs: number, atLeast: number, resume: () => void): void {
+    if (this.bodyReady(txn, atLeast)) return resume();
+    const req = txn.req!;
+    if (req.expectContinue && deleteHeader(req.head.headers, 'expect') > 0) {
+      // The client waits for a 100 before sending its body: HAProxy answers it itself, and the
+      // server no longer sees the expectation.
+      this.client.write(CONTINUE);
+    }
+    const timer = timeMs > 0 ? setTimeout(() => this.onBodyGateTimeout(txn), timeMs) : undefined;
+    this.bodyGate = { atLeast, resume, timer };
+  }
+
+  private openBodyGate(): void {
+    const g = this.bodyGate!;
+    this.bodyGate = undefined;
+    if (g.timer) clearTimeout(g.timer);
+    g.resume();
+  }
+
+  private onBodyGateTimeout(txn: HttpTxn): void {
+    if (!this.bodyGate || txn.ended || this.txn !== txn) return;
+    this.bodyGate = undefined;
+    this.fe.counters.failedReq++;
+    this.replyError(408, 'cR--');
+  }
+
+  /**
+   * The request body received so far and not yet sent to a server (decoded, at most a buffer's
+   * worth): what req.body and the url_param check_post balancer read.
+   */
+  requestBody(): Buffer {
+    const txn = this.txn;
+    if (!txn?.req || this.reqBuffered.length === 0) return EMPTY;
+    const all = this.reqBuffered.length === 1 ? this.reqBuffered[0]! : Buffer.concat(this.reqBuffered);
+    const room = bodyRoom(txn.req.head, this.limits);
+    return all.length > room ? all.subarray(0, room) : all;
+  }
+
+  /** The request's advertised body length (content-length), or for a chunked body what is in so far. */
+  requestBodySize(): number | undefined {
+    const req = this.txn?.req;
+    if (!req) return undefined;
+    if (req.framing === 'length') return req.contentLength;
+    if (req.framing === 'chunked') return this.requestBody().length;
+    return 0;
+  }
+
+  /** What the load balancer may read from this request (hash expression, POST body). */
+  private lbRequest(txn: HttpTxn, backend: BackendRuntime): LbRequest {
+    const lb: LbRequest = { src: this.client.remoteAddress, head: txn.req!.head };
+    const name = backend.lb.name;
+    if (name === 'hash') {
+      const expr = balanceInput(backend).hash;
+      if (expr) lb.hashKey = () => hashKey(expr, txn, this.rt);
+    } else if (name === 'url_param' && balanceInput(backend).checkPost) {
+      lb.body = () => this.requestBody().toString('latin1');
+    }
+    return lb;
   }
 
   /** Holds a denied request for `timeout tarpit`, then answers; nothing is sent if the client leaves. */
@@ -463,7 +553,7 @@ export class HttpSession {
     this.attempt = connectToServer(
       {
         backend,
-        lbRequest: { src: client.remoteAddress, head: req.head },
+        lbRequest: this.lbRequest(txn, backend),
         preferred: txn.preferred,
         frontendPort: this.listener.port,
         reuse: reuseAllowed(backend, this.requestsSeen),
@@ -515,7 +605,7 @@ export class HttpSession {
     this.attempt = connectToServer(
       {
         backend,
-        lbRequest: { src: client.remoteAddress, head: txn.req!.head },
+        lbRequest: this.lbRequest(txn, backend),
         preferred: redispatch ? undefined : server,
         avoid: redispatch ? server : undefined,
         frontendPort: this.listener.port,
@@ -643,6 +733,7 @@ export class HttpSession {
       this.pending = this.pending ? Buffer.concat([this.pending, rest]) : rest;
       if (this.pending.length > this.limits.bufsize) this.client.pause();
     }
+    if (this.bodyGate && this.bodyReady(txn, this.bodyGate.atLeast)) this.openBodyGate();
   }
 
   /** Keeps request payload bytes (decoded) until the server connection is ready or a service reads them. */
@@ -944,6 +1035,10 @@ export class HttpSession {
     if (!txn || txn.ended) return;
     txn.ended = true;
     txn.endedAt = Date.now();
+    if (this.bodyGate) {
+      if (this.bodyGate.timer) clearTimeout(this.bodyGate.timer);
+      this.bodyGate = undefined;
+    }
     if (this.attempt) {
       this.attempt.abort();
       this.attempt = undefined;

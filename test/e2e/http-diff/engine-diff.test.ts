@@ -25,6 +25,7 @@ const LISTENS = [
   'first', 'leastconn', 'backup', 'allbackups', 'weight0', 'uriwhole', 'uridepth', 'urilen', 'uripath', 'hdrdomain', 'crc32c',
   'djb2', 'wt6ava', 'sdbmava', 'lcweights', 'rrdown', 'slowloris', 'stall', 'ff6', 'tunnel', 'queuefifo', 'queueconnect', 'febeclose', 'febesc', 'fesc', 'feffbe',
   'retry503', 'retryall', 'retryrd', 'retrynone', 'retry503dead', 'retryrddead', 'retrystatus',
+  'hashpath', 'hashhostc', 'hashint', 'cpost', 'cpostc',
 ] as const;
 type ListenName = (typeof LISTENS)[number];
 
@@ -101,6 +102,11 @@ ${l('retrynone', `retry-on none\nretries 2\ntimeout connect 200ms\nserver dead 1
 ${l('retry503dead', `retry-on 503\nretries 2\ntimeout connect 200ms\nserver dead 127.0.0.1:1`)}
 ${l('retryrddead', `retry-on conn-failure 503\nretries 2\noption redispatch\ntimeout connect 200ms\nserver dead 127.0.0.1:1\n${srv(['s2'])}`)}
 ${l('retrystatus', `retry-on 401 403 404 408 425 500 501 502\nretries 3\n${srv(['s1'])}`)}
+${l('hashpath', `balance hash path\n${weighted}`)}
+${l('hashhostc', `balance hash req.hdr(host),lower\nhash-type consistent\n${weighted}`)}
+${l('hashint', `balance hash req.hdr_val(x-n)\n${weighted}`)}
+${l('cpost', `balance url_param id check_post\ntimeout http-request 500ms\n${weighted}`)}
+${l('cpostc', `balance url_param id check_post\nhash-type consistent\n${weighted}`)}
 frontend febeclose
     bind 127.0.0.1:${ports.febeclose}
     default_backend be_httpclose
@@ -522,6 +528,18 @@ const CASES: Case[] = [
   { name: 'balance url_param (consistent)', run: (s) => sequence(s, 'urlparamc', Array.from({ length: 20 }, (_, i) => `/x?id=${i * 13}`)) },
   { name: 'balance hdr(host) (map-based)', run: (s) => sequence(s, 'hdr', Array.from({ length: 16 }, () => '/'), (i) => `site${i}.example`) },
   { name: 'balance hdr(host) (consistent)', run: (s) => sequence(s, 'hdrc', Array.from({ length: 16 }, () => '/'), (i) => `host-${i * 3}.test`) },
+  { name: 'balance hash path', run: (s) => sequence(s, 'hashpath', Array.from({ length: 20 }, (_, i) => `/h/${i * 7}?q=${i}`)) },
+  { name: 'balance hash req.hdr(host),lower (consistent)', run: (s) => sequence(s, 'hashhostc', Array.from({ length: 16 }, () => '/'), (i) => `Site${i}.Example`) },
+  { name: 'balance hash on an integer (req.hdr_val)', run: (s) => sequence(s, 'hashint', Array.from({ length: 16 }, () => '/'), undefined, undefined, (i) => ({ headers: `x-n: ${i * 37}\r\n` })) },
+  { name: 'balance hash without a value: round robin', run: (s) => sequence(s, 'hashint', Array.from({ length: 8 }, (_, i) => `/none${i}`)) },
+  { name: 'balance url_param check_post: id in the POST body', run: (s) => sequence(s, 'cpost', Array.from({ length: 16 }, (_, i) => `/p${i}`), undefined, undefined, (i) => ({ method: 'POST', headers: 'Content-Type: application/x-www-form-urlencoded\r\n', body: `a=1&id=user${i * 3}&b=2` })) },
+  { name: 'balance url_param check_post (consistent)', run: (s) => sequence(s, 'cpostc', Array.from({ length: 16 }, (_, i) => `/p${i}`), undefined, undefined, (i) => ({ method: 'POST', body: `id=${i * 11}` })) },
+  { name: 'balance url_param check_post: the query string wins', run: (s) => sequence(s, 'cpost', Array.from({ length: 8 }, (_, i) => `/q?id=q${i}`), undefined, undefined, (i) => ({ method: 'POST', body: `id=${i}` })) },
+  { name: 'balance url_param check_post: the body arrives later', run: (s) => one(s, 'cpost', [`POST /late HTTP/1.1\r\n${H}Content-Length: 9\r\nConnection: close\r\n\r\n`, { wait: 200 }, 'id=user42']) },
+  { name: 'balance url_param check_post: a chunked body', run: (s) => one(s, 'cpost', [`POST /late HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n3\r\nid=\r\n`, { wait: 150 }, '6\r\nuser42\r\n0\r\n\r\n']) },
+  { name: 'balance url_param check_post: the body never comes (408 at timeout http-request)', run: (s) => one(s, 'cpost', `POST /never HTTP/1.1\r\n${H}Content-Length: 9\r\n\r\nid=`, { ms: 1500 }) },
+  { name: 'balance url_param check_post: Expect 100-continue answered while waiting', run: (s) => one(s, 'cpost', [`POST /exp HTTP/1.1\r\n${H}Content-Length: 9\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n`, { wait: 200 }, 'id=user42']) },
+  { name: 'balance url_param check_post: a PUT is not waited for', run: (s) => one(s, 'cpost', [`PUT /put HTTP/1.1\r\n${H}Content-Length: 9\r\nConnection: close\r\n\r\n`, { wait: 200 }, 'id=user42']) },
   { name: 'weight 0 is never chosen', run: (s) => sequence(s, 'weight0', Array.from({ length: 6 }, (_, i) => `/w${i}`)) },
   { name: 'backup used when the active server is down (first backup only)', run: (s) => sequence(s, 'backup', Array.from({ length: 6 }, (_, i) => `/b${i}`)) },
   { name: 'option allbackups balances across backups', run: (s) => sequence(s, 'allbackups', Array.from({ length: 6 }, (_, i) => `/b${i}`)) },
