@@ -3,7 +3,8 @@
  * `show ssl cert [<file>]` lists the certificate files or details one; `set ssl cert <file> <<`
  * puts a new PEM (or, for `<file>.key`, a new key) in a transaction; `commit ssl cert <file>`
  * serves it on every bind that loaded the file, for new handshakes; `abort ssl cert <file>`
- * drops it. One transaction at a time for the whole process, as in HAProxy.
+ * drops it. One transaction at a time for the whole process, as in HAProxy. In master-worker
+ * mode a commit reaches every worker of the generation before it answers.
  */
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import type { Runtime } from '../runtime/runtime.js';
@@ -121,7 +122,7 @@ function keyMatches(cert: string, key: string): boolean {
   }
 }
 
-function commitCert(args: string[], rt: Runtime): string {
+async function commitCert(args: string[], rt: Runtime): Promise<string> {
   const name = args[3];
   if (!name) return "'commit ssl cert expects a filename\n";
   const cantCommit = `Can't commit ${name}!\n`;
@@ -134,11 +135,16 @@ function commitCert(args: string[], rt: Runtime): string {
     return `inconsistencies between private key and certificate loaded '${txn.file}'.\n${cantCommit}`;
   }
   const pem = txn.certs.join('');
-  const result = store.replace(txn.file, { file: txn.file, pem, key: txn.key, names: namesOf(pem, txn.file) });
+  const cert = { file: txn.file, pem, key: txn.key, names: namesOf(pem, txn.file) };
+  const result = store.replace(txn.file, cert);
   if (!result.ok) return `Committing ${txn.file}\n${result.error}\nFailed!\n`;
   transactions.delete(store);
   // One dot per place that now serves the new certificate, as HAProxy prints per instance.
-  return `Committing ${txn.file}${'.'.repeat(result.users)}\nSuccess!\n`;
+  const head = `Committing ${txn.file}${'.'.repeat(result.users)}\n`;
+  // With several workers, the others serve it too before the answer (see src/process/worker.ts).
+  const failures = store.peers ? await store.peers(cert) : [];
+  if (failures.length > 0) return `${head}${failures.map((f) => `${f}\n`).join('')}Failed!\n`;
+  return `${head}Success!\n`;
 }
 
 function abortCert(args: string[], rt: Runtime): string {

@@ -2,13 +2,18 @@
  * The master CLI (`-S <socket>[,options]`), HAProxy's section 9.4: `show proc`, `reload`,
  * `show version`, `help`, `prompt`, `quit`, and routing of any other command to a worker with a
  * prefix: `@<n>` (the n-th current worker), `@!<pid>`, `@master`. A routed command runs on the
- * worker's Runtime API (src/cli-api) through the IPC channel.
+ * worker's Runtime API (src/cli-api) through the IPC channel, with its payload when the line ends
+ * in `<<` (`@1 set ssl cert <file> <<`, then the PEM, then an empty line).
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { chmodSync, statSync, unlinkSync } from 'node:fs';
 import type { Master } from './master.js';
 import { uptime } from './messages.js';
 import { VERSION } from '../version.js';
+import { RequestAssembler } from '../cli-api/parse.js';
+
+/** A request (command line and payload) larger than this closes the connection. */
+const MAX_REQUEST = 1 << 20;
 
 const HELP: [string, string][] = [
   ['@!<pid>', 'send a command to the <pid> process'],
@@ -52,20 +57,24 @@ interface Session {
   level: 'admin' | 'operator' | 'user';
 }
 
-/** Answers one command (without `;`), or undefined to close the connection (`quit`, `reload`). */
-export async function masterCommand(master: Master, cmd: string, s: Session): Promise<string | undefined> {
+/**
+ * Answers one command (without `;`), or undefined to close the connection (`quit`, `reload`).
+ * `payload` is set for the command that ends with `<<` (the lines after it, see cli-api/parse.ts):
+ * it goes to the worker with the command (`@1 set ssl cert <file> <<`).
+ */
+export async function masterCommand(master: Master, cmd: string, s: Session, payload?: string): Promise<string | undefined> {
   const words = cmd.trim().split(/\s+/).filter(Boolean);
   if (words.length === 0) return '';
   const first = words[0]!;
   if (first.startsWith('@')) {
     const rest = words.slice(1).join(' ');
-    if (first === '@master') return rest ? masterCommand(master, rest, s) : '';
+    if (first === '@master') return rest ? masterCommand(master, rest, s, payload) : '';
     const current = master.list.filter((w) => w.state === 'current').sort((a, b) => a.relPid - b.relPid);
     const m = /^@(!)?(\d+)$/.exec(first);
     const target = m ? (m[1] ? master.list.find((w) => w.pid === Number(m[2])) : current[Number(m[2]) - 1]) : undefined;
     if (!target) return `Can't find the target PID matching the prefix '${first}'\n`;
     if (!rest) return '';
-    const text = await master.ask(target.pid, rest);
+    const text = await master.ask(target.pid, rest, payload);
     // The worker's answer ends with the empty line of its session; the master adds its own.
     return text.endsWith('\n\n') ? text.slice(0, -1) : text;
   }
@@ -100,6 +109,8 @@ function handle(master: Master, socket: Socket): void {
   const s: Session = { prompt: false, level: 'admin' };
   let buf = '';
   let busy = false;
+  // A line ending in `<<` opens a payload that ends at an empty line, as on the stats socket.
+  const requests = new RequestAssembler();
   socket.setEncoding('utf8');
   socket.on('error', () => socket.destroy());
   socket.setTimeout(60_000, () => socket.destroy());
@@ -109,10 +120,23 @@ function handle(master: Master, socket: Socket): void {
     for (let nl = buf.indexOf('\n'); nl >= 0 && !socket.destroyed; nl = buf.indexOf('\n')) {
       const line = buf.slice(0, nl).replace(/\r$/, '');
       buf = buf.slice(nl + 1);
+      if (requests.size + line.length > MAX_REQUEST) {
+        socket.end('Payload too large: the request exceeds 1 MB.\n');
+        break;
+      }
+      const request = requests.push(line);
+      if (!request) {
+        // HAProxy prompts "+ " for each payload line in interactive mode.
+        if (s.prompt) socket.write('+ ');
+        continue;
+      }
       let out = '';
       let close = false;
-      for (const cmd of line.split(';')) {
-        const r = await masterCommand(master, cmd, s);
+      const commands = request.line.split(';');
+      for (const [i, cmd] of commands.entries()) {
+        const last = i === commands.length - 1 && request.payload !== undefined;
+        // The worker's session reads the `<<` itself: the command goes with it, the payload beside it.
+        const r = await masterCommand(master, cmd, s, last ? request.payload : undefined);
         if (r === undefined) {
           close = true;
           break;

@@ -9,6 +9,7 @@
  *  - replaces a worker that dies unexpectedly, without closing the listeners (HAProxy's master
  *    would exit instead, see docs/processes.md);
  *  - relays SIGUSR1 (soft stop), SIGTERM/SIGINT (hard stop), SIGTTOU/SIGTTIN (pause/resume);
+ *  - hands a certificate committed in one worker (`commit ssl cert`) to the others (worker-certs.ts);
  *  - exits once the last worker has gone, with HAProxy's messages and status.
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -18,7 +19,7 @@ import type { Config } from '../config/model.js';
 import { loadConfig } from '../config/load.js';
 import { checkCertificates } from '../tls/load-tls.js';
 import { SocketSet } from './sockets.js';
-import { isMessage, type FromWorker, type ToWorker } from './ipc.js';
+import { isMessage, type CommittedCert, type FromWorker, type ToWorker } from './ipc.js';
 import { exitStatus, say, sayDiagnostics } from './messages.js';
 import { bindFailureLines } from './report.js';
 import { checkLimits } from './limits.js';
@@ -71,6 +72,10 @@ export class Master {
   private spares: ChildProcess[] = [];
   private cliSeq = 0;
   private readonly cliWaiting = new Map<number, (text: string) => void>();
+  /** Certificates committed at run time, per generation and file (see worker-certs.ts). */
+  private readonly committed = new Map<number, Map<string, CommittedCert>>();
+  private certSeq = 0;
+  private readonly certWaiting = new Map<number, (error: string | undefined) => void>();
   private resolveDone!: (code: number) => void;
   /** Resolves with the master's exit status once every worker has exited. */
   readonly done = new Promise<number>((r) => (this.resolveDone = r));
@@ -174,6 +179,8 @@ export class Master {
     }
     this.config = config;
     this.reloads++;
+    // The new generation read the files from disk: earlier commits are not its own.
+    for (const g of [...this.committed.keys()]) if (g !== this.gen) this.committed.delete(g);
     say('notice', 'Loading success.');
     for (const w of this.workers) if (w.state === 'leaving') w.reloads++;
     for (const w of old) {
@@ -260,13 +267,18 @@ export class Master {
       else if (msg.t === 'cli-reply') {
         this.cliWaiting.get(msg.id)?.(msg.text);
         this.cliWaiting.delete(msg.id);
+      } else if (msg.t === 'cert-commit') void this.spreadCert(w, msg.id, msg.cert);
+      else if (msg.t === 'cert-applied') {
+        this.certWaiting.get(msg.id)?.(msg.error);
+        this.certWaiting.delete(msg.id);
       }
     });
     child.on('exit', (code, signal) => {
       settle([`worker (${w.pid}) exited during start-up with code ${exitStatus(code, signal).status}`]);
       this.onExit(w, code, signal);
     });
-    this.tell(w, { t: 'init', files: this.o.files, relPid, gen, masterPid: process.pid });
+    const certs = [...(this.committed.get(gen)?.values() ?? [])];
+    this.tell(w, { t: 'init', files: this.o.files, relPid, gen, masterPid: process.pid, ...(certs.length ? { certs } : {}) });
     return w;
   }
 
@@ -341,8 +353,41 @@ export class Master {
     for (const w of this.workers) if (w.state === 'current') this.tell(w, { t: resume ? 'resume' : 'pause' });
   }
 
-  /** Runs a Runtime API line on a worker (master CLI routing); '' if it cannot answer. */
-  ask(pid: number, line: string): Promise<string> {
+  /**
+   * A worker committed a certificate: every other worker of its generation serves it too (those
+   * starting get it once started), and the generation remembers it for the workers that replace
+   * a dead one. Answers the committing worker with what failed.
+   */
+  private async spreadCert(from: Worker, id: number, cert: CommittedCert): Promise<void> {
+    let files = this.committed.get(from.gen);
+    if (!files) this.committed.set(from.gen, (files = new Map()));
+    files.set(cert.file, cert);
+    const peers = [...this.workers].filter((w) => w !== from && w.gen === from.gen && w.state !== 'leaving');
+    const failures = (await Promise.all(peers.map((w) => this.applyCert(w, cert)))).filter((f): f is string => f !== undefined);
+    this.tell(from, { t: 'cert-spread', id, failures });
+  }
+
+  /** Sends a committed certificate to one worker; resolves with a failure line, or undefined once applied. */
+  private applyCert(w: Worker, cert: CommittedCert): Promise<string | undefined> {
+    const id = ++this.certSeq;
+    const who = `worker ${w.relPid} (pid ${w.pid})`;
+    return new Promise((resolve) => {
+      const done = (r: string | undefined) => {
+        clearTimeout(timer);
+        w.child.off('exit', gone);
+        this.certWaiting.delete(id);
+        resolve(r);
+      };
+      const gone = () => done(`${who} exited before serving it`);
+      const timer = setTimeout(() => done(`${who} did not confirm within 10 s`), 10_000);
+      w.child.once('exit', gone);
+      this.certWaiting.set(id, (error) => done(error ? `${who}: ${error}` : undefined));
+      this.tell(w, { t: 'cert-apply', id, cert });
+    });
+  }
+
+  /** Runs a Runtime API line (with its payload, if any) on a worker (master CLI routing); '' if it cannot answer. */
+  ask(pid: number, line: string, payload?: string): Promise<string> {
     const w = [...this.workers].find((x) => x.pid === pid);
     if (!w || !w.child.connected) return Promise.resolve('');
     const id = ++this.cliSeq;
@@ -355,7 +400,7 @@ export class Master {
         clearTimeout(timer);
         resolve(text);
       });
-      this.tell(w, { t: 'cli', id, line });
+      this.tell(w, { t: 'cli', id, line, ...(payload !== undefined ? { payload } : {}) });
     });
   }
 }

@@ -5,7 +5,8 @@
  *  - `soft-stop` (reload, or SIGUSR1 to the master) and SIGUSR1: finish in-flight work, exit 0;
  *  - SIGTERM / SIGINT: the default, immediate death (the master reports 143 / 130);
  *  - `pause` / `resume` (SIGTTOU / SIGTTIN to the master) and the same signals sent directly;
- *  - `cli`: a Runtime API command routed by the master CLI (`@1 show info`).
+ *  - `cli`: a Runtime API command routed by the master CLI (`@1 show info`), with its payload;
+ *  - `cert-apply` / `cert-spread`: certificates committed at run time (see worker-certs.ts).
  * If the master disappears the worker stops softly too.
  */
 import { loadConfig } from '../config/load.js';
@@ -18,9 +19,12 @@ import { diagText, say } from './messages.js';
 import { dropPrivileges, resolveIdentity } from './privileges.js';
 import { proxyStoppedMessages, bindFailureLines, certFailureLines } from './report.js';
 import { CertError } from '../tls/certs.js';
+import { WorkerCerts } from './worker-certs.js';
 
-function send(m: FromWorker): void {
-  if (process.connected) process.send!(m);
+function send(m: FromWorker): boolean {
+  if (!process.connected) return false;
+  process.send!(m);
+  return true;
 }
 
 type HandleReply = { handle: unknown } | { error: string };
@@ -86,6 +90,8 @@ export async function runWorker(): Promise<void> {
     throw e;
   }
   if (failures.length > 0) return fail(bindFailureLines(failures));
+  const certs = new WorkerCerts(rt, send);
+  for (const w of certs.applyInitial(me.certs ?? [])) say('warning', w);
   // Sockets are open (and server names resolved): the rights of the master are no longer needed.
   const dropped = dropPrivileges(id.ok);
   if (dropped) return fail([dropped]);
@@ -121,7 +127,8 @@ export async function runWorker(): Promise<void> {
     if (m.t === 'soft-stop') void softStop();
     else if (m.t === 'pause' && !stopping) void pause();
     else if (m.t === 'resume' && !stopping) void resume();
-    else if (m.t === 'cli') void answerCli(rt, m.line).then((text) => send({ t: 'cli-reply', id: m.id, text }));
+    else if (m.t === 'cli') void answerCli(rt, m.line, m.payload).then((text) => send({ t: 'cli-reply', id: m.id, text }));
+    else certs.handle(m);
   };
   for (const m of early.splice(0)) control(m);
   process.on('SIGUSR1', () => void softStop());
@@ -155,14 +162,18 @@ async function startApi(rt: Runtime): Promise<(() => Promise<void>) | undefined>
 }
 
 /** Runs a Runtime API line on this worker for the master CLI. */
-async function answerCli(rt: Runtime, line: string): Promise<string> {
+async function answerCli(rt: Runtime, line: string, payload: string | undefined): Promise<string> {
   try {
     const mod = await import('../cli-api/index.js');
-    return await mod.answerLine(line, {
-      rt,
-      state: { level: 'admin', prompt: false, quit: false, timeoutMs: 10_000 },
-      commands: mod.COMMANDS,
-    });
+    return await mod.answerLine(
+      line,
+      {
+        rt,
+        state: { level: 'admin', prompt: false, quit: false, timeoutMs: 10_000 },
+        commands: mod.COMMANDS,
+      },
+      payload,
+    );
   } catch (e) {
     return `Internal error: ${(e as Error).message}\n`;
   }

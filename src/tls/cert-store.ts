@@ -3,7 +3,8 @@
  * stores: a file named by several binds (or crt-lists) is read once, and every place that serves
  * it is a user of the entry. Replacing an entry (`commit ssl cert`) builds the new secure context
  * of every user first and switches them all only when each one succeeded, so new handshakes get
- * the new certificate and nothing changes on failure.
+ * the new certificate and nothing changes on failure. In master-worker mode each worker has its
+ * own store; `peers` carries a commit to the other workers (through the master).
  */
 import type { SecureContext } from 'node:tls';
 import { loadCertFile, type LoadedCert } from './certs.js';
@@ -23,8 +24,17 @@ interface Entry {
 
 export type ReplaceResult = { ok: true; users: number } | { ok: false; error: string };
 
+/**
+ * The other processes that serve the same configuration (the other workers of a master): told
+ * about each certificate committed here; resolves with one line per process that could not
+ * apply it (empty when all did).
+ */
+export type CertPeers = (cert: LoadedCert) => Promise<string[]>;
+
 export class CertStore {
   private readonly entries = new Map<string, Entry>();
+  /** Set in a worker of a master (src/process/worker.ts); a single process has no peers. */
+  peers: CertPeers | undefined;
 
   /** The certificate of `file`, read from disk the first time only. */
   load(file: string): LoadedCert {
