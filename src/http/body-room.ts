@@ -5,7 +5,9 @@
  * than tune.maxrewrite free. The layout (checked against haproxy 2.6 on loopback: 15211 body
  * bytes for a POST with two headers and the default 16k buffer): a 48-byte HTX header, then one
  * 8-byte block descriptor per item; the start line is a 20-byte structure plus its three words,
- * each header its name and value, the end of headers 1 byte, the body one data block.
+ * each header its name and value, the end of headers 1 byte, the body one data block. A
+ * Connection header that only says close or keep-alive is not kept there (HAProxy's H1 layer
+ * consumes those tokens).
  */
 import type { HttpRequestHead } from './message.js';
 import type { H1Limits } from './h1/limits.js';
@@ -18,8 +20,11 @@ const START_LINE = 20;
 export function bodyRoom(head: HttpRequestHead, limits: H1Limits): number {
   let used = HTX_HEADER + BLOCK + START_LINE + head.method.length + head.uri.length + head.version.length;
   const h = head.headers;
-  for (let i = 0; i + 1 < h.length; i += 2) used += BLOCK + h[i]!.length + h[i + 1]!.length;
+  for (let i = 0; i + 1 < h.length; i += 2) {
+    if (h[i] === 'connection' && /^\s*(close|keep-alive)\s*(,\s*(close|keep-alive)\s*)*$/i.test(h[i + 1]!)) continue;
+    used += BLOCK + h[i]!.length + h[i + 1]!.length;
+  }
   used += BLOCK + 1; // end of headers
   used += BLOCK; // the data block
-  return Math.max(0, limits.bufsize - limits.maxrewrite - used);
+  return Math.max(0, limits.bufsize - Math.min(limits.maxrewrite, limits.bufsize >> 1) - used);
 }

@@ -21,7 +21,7 @@ import { DEFAULT_H1_LIMITS, type H1Limits } from './h1/limits.js';
 import { proxiedErrorBytes, rawErrorBytes } from './errors.js';
 import { prepareRequestHeaders, prepareResponseHeaders, type ConnMode, connModeOf } from './forwarding.js';
 import { HttpTxn, type TxnResult } from './txn.js';
-import { runRequestPhase, runResponsePhase, type HttpHooks, type LocalReply } from './txn-hooks.js';
+import { runRequestPhase, runResponsePhase, type HttpHooks, type LocalReply, type RequestVerdict } from './txn-hooks.js';
 import { CookieTxn, processRequestCookies, processResponseCookies } from '../persist/cookie.js';
 import { serializeLocalReply } from './local-reply.js';
 import { encodeChunked, lastChunk, writeChunked } from './rechunk.js';
@@ -399,7 +399,21 @@ export class HttpSession {
     this.pending = undefined;
     if (extra) this.onRequestBodyData(extra);
 
-    const verdict = runRequestPhase(this.hooks, txn);
+    // option http-buffer-request in the frontend: the rules see the body (HAProxy waits before them).
+    if (this.fe.config.options['http-buffer-request'] === true && !this.bodyReady(txn, 0)) {
+      return this.waitForBody(txn, this.fe.timeouts.httpRequest, 0, () => this.onRequestVerdict(txn, runRequestPhase(this.hooks, txn)));
+    }
+    this.onRequestVerdict(txn, runRequestPhase(this.hooks, txn));
+  }
+
+  /** What the request rules decided: answer, wait for the body and go on, or forward to a backend. */
+  private onRequestVerdict(txn: HttpTxn, verdict: RequestVerdict): void {
+    if (txn.ended || this.txn !== txn) return;
+    const req = txn.req!;
+    if (verdict.kind === 'wait-body') {
+      const resume = verdict.resume;
+      return this.waitForBody(txn, verdict.timeMs, verdict.atLeast, () => this.onRequestVerdict(txn, resume()));
+    }
     if (verdict.kind === 'reply') {
       if (verdict.delayMs) return this.tarpit(verdict.bytes, verdict.status, verdict.termination, verdict.delayMs);
       return this.replyLocally(verdict.bytes, verdict.status, verdict.termination, verdict.close);
@@ -429,7 +443,7 @@ export class HttpSession {
         cookieCfg,
         req.head.headers,
         backend.cookieServers,
-        { persist: backend.config.options['persist'] === true, forcePersist: false, ignorePersist: false, assigned: verdict.server !== undefined, nowSec: Math.floor(now / 1000) },
+        { persist: backend.config.options['persist'] === true, forcePersist: false, ignorePersist: false, assigned: verdict.server !== undefined, nowSec: Math.floor(Date.now() / 1000) },
         this.cookie,
       );
       if (!txn.preferred && this.cookie.server >= 0) txn.preferred = backend.servers[this.cookie.server];
@@ -446,6 +460,12 @@ export class HttpSession {
     const wait = backend.config.options['http-buffer-request'] === true || (backend.lb.name === 'url_param' && txn.req!.head.method === 'POST' && balanceInput(backend).checkPost);
     if (wait && !this.bodyReady(txn, 0)) return this.waitForBody(txn, this.fe.timeouts.httpRequest, 0, () => this.connect(txn, backend));
     this.connect(txn, backend);
+  }
+
+  /** For the rules (wait-for-body): whether the current request's body is ready, as bodyReady(). */
+  requestBodyReady(atLeast: number): boolean {
+    const txn = this.txn;
+    return txn?.req === undefined || this.bodyReady(txn, atLeast);
   }
 
   /** Whether the body a step waits for is in: all of it, `atLeast` bytes (0: no such limit), or a full buffer. */
@@ -471,6 +491,8 @@ export class HttpSession {
     const g = this.bodyGate!;
     this.bodyGate = undefined;
     if (g.timer) clearTimeout(g.timer);
+    // The request counts as received once the wait is over (the log's TR, as HAProxy's).
+    if (this.txn) this.txn.startedAt = Date.now();
     g.resume();
   }
 

@@ -29,7 +29,14 @@ export type RequestVerdict =
       close: boolean;
       /** `http-request tarpit`: hold the request this long (timeout tarpit) before sending `bytes`; abort if the client leaves. */
       delayMs?: number;
-    };
+    }
+  /**
+   * The rules wait for the request body (`http-request wait-for-body`, or `option
+   * http-buffer-request` before a backend's rules): once it is in, `atLeast` bytes of it are
+   * (0: no such limit) or the buffer is full, `resume` goes on from where they paused; 408
+   * after `timeMs`.
+   */
+  | { kind: 'wait-body'; timeMs: number; atLeast: number; resume: () => RequestVerdict };
 
 /** A response produced by portico itself (stats page, service...), before http-after-response rules. */
 export interface LocalReply {

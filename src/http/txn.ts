@@ -43,13 +43,16 @@ export class HttpTxn {
   readonly scratch: Record<string, unknown> = {};
   /** For the log: this stream's accept date (the connection's, or the previous response's end). */
   readonly acceptedAt: number;
-  /** For the log: first byte of this request (0: none); startedAt is the end of its head. */
+  /**
+   * For the log: first byte of this request (0: none); startedAt is the end of its head, moved to
+   * the end of a wait for its body (wait-for-body, http-buffer-request) as HAProxy's TR counts it.
+   */
   readonly firstByteAt: number;
 
   constructor(
     readonly session: HttpSession,
     readonly req: ParsedRequest | undefined,
-    readonly startedAt: number,
+    public startedAt: number,
   ) {
     this.acceptedAt = session.streamAcceptedAt ?? startedAt;
     this.firstByteAt = session.firstByteAt ?? 0;

@@ -73,6 +73,7 @@ export function txnEval(txn: HttpTxn, env: EvalEnv): TxnEval {
   const sample = createSampleContext({
     conn: s.conn,
     req,
+    reqBody: s,
     frontend: fe,
     // Until a backend is chosen, HAProxy's backend is the frontend itself.
     backend: fe,

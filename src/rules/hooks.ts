@@ -124,13 +124,55 @@ export function createHttpHooks(compiled: CompiledRules, env: EvalEnv): HttpHook
 
   /** Turns a final outcome of request rules into a verdict; undefined to go on. */
   function requestOutcome(txn: HttpTxn, o: Outcome, backend: BackendRuntime | undefined): RequestVerdict | undefined {
-    if (!o || o.kind === 'allow') return undefined;
+    if (!o || o.kind === 'allow' || o.kind === 'wait-body') return undefined;
     if (o.kind === 'reply' && o.clientError) txn.session.stick?.trackers.httpError(Date.now());
     if (o.kind === 'service') {
       txnState(txn).service = o.service;
       return { kind: 'forward', backend, service: o.service };
     }
     return replyVerdict(txn, o.reply, o.termination, o.delayMs);
+  }
+
+  /**
+   * The request rules of the frontend, the backend choice and the backend's rules, from the
+   * frontend's rule `from` (or, with `inBackend`, the backend's). `http-request wait-for-body`
+   * and a backend's `option http-buffer-request` pause them while the body is incomplete: the
+   * verdict then says how long to wait and how to go on (HAProxy's rule "yield").
+   */
+  function requestRules(txn: HttpTxn, fe: CompiledProxy, feRt: FrontendRuntime, st: RunState, inBackend: boolean, from: number): RequestVerdict {
+    if (!inBackend) {
+      const o = runRules(fe.rules['http-request'], st, from);
+      if (o?.kind === 'wait-body') return pause(o, () => requestRules(txn, fe, feRt, st, false, o.next ?? 0));
+      const v = requestOutcome(txn, o, undefined);
+      if (v) return v;
+    }
+    const beRt = inBackend && txn.backend ? txn.backend : route(fe, feRt, st);
+    if (!beRt) return { kind: 'forward', backend: undefined };
+    const be = compiled.byProxy.get(beRt.config);
+    if (beRt.config !== fe.proxy) {
+      txn.backend = beRt;
+      st.sample.backend = { name: beRt.name, id: beRt.id };
+      if (be) {
+        st.proxy = { name: be.name, tarpitMs: beRt.timeouts.tarpit };
+        txn.session.stick?.proxy(be.name);
+        st.errors = be.errors.over(fe.errors);
+        // option http-buffer-request in the backend: HAProxy waits for the body before its rules.
+        if (!inBackend && beRt.config.options['http-buffer-request'] === true && !txn.session.requestBodyReady(0)) {
+          return pause({ timeMs: feRt.timeouts.httpRequest, atLeast: 0 }, () => requestRules(txn, fe, feRt, st, true, 0));
+        }
+        const o = runRules(be.rules['http-request'], st, inBackend ? from : 0);
+        if (o?.kind === 'wait-body') return pause(o, () => requestRules(txn, fe, feRt, st, true, o.next ?? 0));
+        const bv = requestOutcome(txn, o, beRt);
+        if (bv) return bv;
+      }
+    }
+    const server = be ? stickOnRequest(txn, be, beRt, st.sample, useServer(be, beRt, st)) : undefined;
+    if (be?.forwarded) addForwarded(be.forwarded, st);
+    return { kind: 'forward', backend: beRt, ...(server ? { server } : {}) };
+  }
+
+  function pause(w: { timeMs: number; atLeast: number }, resume: () => RequestVerdict): RequestVerdict {
+    return { kind: 'wait-body', timeMs: w.timeMs, atLeast: w.atLeast, resume };
   }
 
   // Fast paths: most transactions meet proxies with nothing to evaluate; they must not pay for an
@@ -167,29 +209,8 @@ export function createHttpHooks(compiled: CompiledRules, env: EvalEnv): HttpHook
         const fail = fe.monitorFail.some((c) => evalCondition(c, st.sample));
         return replyVerdict(txn, st.errors.reply(fail ? 503 : 200, st), 'LR--');
       }
-
-      const v = requestOutcome(txn, runRules(fe.rules['http-request'], st), undefined);
-      if (v) return v;
-
-      const beRt = route(fe, feRt, st);
-      if (!beRt) return { kind: 'forward', backend: undefined };
-      const be = compiled.byProxy.get(beRt.config);
-      if (beRt.config !== fe.proxy) {
-        txn.backend = beRt;
-        st.sample.backend = { name: beRt.name, id: beRt.id };
-        if (be) {
-          st.proxy = { name: be.name, tarpitMs: beRt.timeouts.tarpit };
-          txn.session.stick?.proxy(be.name);
-          st.errors = be.errors.over(fe.errors);
-          const bv = requestOutcome(txn, runRules(be.rules['http-request'], st), beRt);
-          if (bv) return bv;
-        }
-      }
-      const server = be ? stickOnRequest(txn, be, beRt, st.sample, useServer(be, beRt, st)) : undefined;
-      if (be?.forwarded) addForwarded(be.forwarded, st);
-      return { kind: 'forward', backend: beRt, ...(server ? { server } : {}) };
+      return requestRules(txn, fe, feRt, st, false, 0);
     },
-
     response(txn) {
       const feRt = txn.session.fe;
       const fe = of(feRt);

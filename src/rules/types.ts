@@ -43,7 +43,9 @@ export type Outcome =
   /** final: answer with `reply` (after `delayMs` for tarpit); `clientError` counts in http_err_cnt (deny, tarpit, auth) */
   | { kind: 'reply'; reply: HttpReply; termination: string; delayMs?: number; clientError?: boolean }
   /** `use-service`: hand the request to a built-in service */
-  | { kind: 'service'; service: string };
+  | { kind: 'service'; service: string }
+  /** `http-request wait-for-body`: pause until the body is in; `next` is the rule to resume at (set by runRules) */
+  | { kind: 'wait-body'; timeMs: number; atLeast: number; next?: number };
 
 export interface Action {
   /** "set-header", "deny"... for messages and tests. */

@@ -56,10 +56,20 @@ export interface VarStore {
   unset(scope: VarScope, name: string): void;
 }
 
+/** The HTTP request body as the engine holds it (req.body, req.body_len, req.body_size, req.body_param). */
+export interface RequestBodySource {
+  /** The body received so far and still held (decoded, at most a buffer's worth). */
+  requestBody(): Buffer;
+  /** The advertised length (content-length), or what a chunked body has brought so far. */
+  requestBodySize(): number | undefined;
+}
+
 export interface SampleContext {
   conn: ConnectionInfo;
   /** The HTTP request, when there is one (http mode, or tcp-request content that parsed HTTP). */
   req?: HttpRequestHead;
+  /** Its body, in http mode. */
+  reqBody?: RequestBodySource;
   /** The HTTP response, in http-response / http-after-response rules. */
   res?: HttpResponseHead;
   /** tcp mode: bytes received from the client so far (req.len, req.payload, req.ssl_sni...). */

@@ -61,7 +61,9 @@ export const waitForBody: ActionCompiler = (args, cc, side) => {
     name: 'wait-for-body',
     run(st) {
       txnState(st.txn).waitForBody[side] = { timeMs: t, atLeast };
-      return undefined;
+      // Request rules pause while the body is incomplete (response bodies are not waited for).
+      if (side !== 'req' || st.txn.session.requestBodyReady(atLeast)) return undefined;
+      return { kind: 'wait-body', timeMs: t, atLeast };
     },
   };
 };

@@ -3,4 +3,5 @@ import './internal.js';
 import './l4.js';
 import './payload.js';
 import './http.js';
+import './body.js';
 import './stick.js';

@@ -26,6 +26,7 @@ const LISTENS = [
   'djb2', 'wt6ava', 'sdbmava', 'lcweights', 'rrdown', 'slowloris', 'stall', 'ff6', 'tunnel', 'queuefifo', 'queueconnect', 'febeclose', 'febesc', 'fesc', 'feffbe',
   'retry503', 'retryall', 'retryrd', 'retrynone', 'retry503dead', 'retryrddead', 'retrystatus',
   'hashpath', 'hashhostc', 'hashint', 'cpost', 'cpostc',
+  'wfb', 'wfbleast', 'bufreq', 'febufbe', 'feroute',
 ] as const;
 type ListenName = (typeof LISTENS)[number];
 
@@ -107,6 +108,23 @@ ${l('hashhostc', `balance hash req.hdr(host),lower\nhash-type consistent\n${weig
 ${l('hashint', `balance hash req.hdr_val(x-n)\n${weighted}`)}
 ${l('cpost', `balance url_param id check_post\ntimeout http-request 500ms\n${weighted}`)}
 ${l('cpostc', `balance url_param id check_post\nhash-type consistent\n${weighted}`)}
+${l('wfb', `timeout http-request 5s\nhttp-request deny if { path /deny }\nhttp-request set-header x-before %[req.body_len]\nhttp-request wait-for-body time 500ms if METH_POST\nhttp-request set-header x-len %[req.body_len]\nhttp-request set-header x-size %[req.body_size]\nhttp-request set-header x-id %[req.body_param(id)]\nhttp-request set-header x-first %[req.body_param]\n${srv(['s1'])}`)}
+${l('wfbleast', `http-request wait-for-body time 2s at-least 4\nhttp-request set-header x-len %[req.body_len]\nhttp-request set-header x-body %[req.body]\n${srv(['s1'])}`)}
+${l('bufreq', `option http-buffer-request\ntimeout http-request 500ms\nhttp-request set-header x-len %[req.body_len]\n${srv(['s1'])}`)}
+frontend febufbe
+    bind 127.0.0.1:${ports.febufbe}
+    timeout http-request 500ms
+    http-request set-header x-fe-len %[req.body_len]
+    default_backend be_buf
+frontend feroute
+    bind 127.0.0.1:${ports.feroute}
+    http-request wait-for-body time 1s
+    use_backend be_ff if { req.body_param(to) -m str ff }
+    default_backend be_plain
+backend be_buf
+    option http-buffer-request
+    http-request set-header x-be-len %[req.body_len]
+    server s1 127.0.0.1:${be.s1}
 frontend febeclose
     bind 127.0.0.1:${ports.febeclose}
     default_backend be_httpclose
@@ -516,6 +534,19 @@ const CASES: Case[] = [
     name: 'Upgrade header without Connection: upgrade is not a tunnel',
     run: (s) => one(s, 'basic', getClose('/plain', 'Upgrade: websocket\r\n')),
   },
+  // ---- waiting for the request body
+  { name: 'wait-for-body: later rules see a body that arrives after the head', run: (s) => one(s, 'wfb', [`POST /wfb?q=1 HTTP/1.1\r\n${H}Content-Length: 16\r\nConnection: close\r\n\r\n`, { wait: 200 }, 'a=1&id=xyz&b=two']) },
+  { name: 'wait-for-body: a chunked body', run: (s) => one(s, 'wfb', [`POST /wfbc HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n4\r\nid=q\r\n`, { wait: 150 }, '2\r\nrs\r\n0\r\n\r\n']) },
+  { name: 'wait-for-body: the body never completes (408)', run: (s) => one(s, 'wfb', `POST /wfb HTTP/1.1\r\n${H}Content-Length: 16\r\n\r\na=1`, { ms: 1500 }) },
+  { name: 'wait-for-body: Expect 100-continue answered by the proxy', run: (s) => one(s, 'wfb', [`POST /exp HTTP/1.1\r\n${H}Content-Length: 4\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n`, { wait: 200 }, 'id=e']) },
+  { name: 'wait-for-body: a deny before it answers at once', run: (s) => one(s, 'wfb', `POST /deny HTTP/1.1\r\n${H}Content-Length: 16\r\n\r\na=1`, { ms: 800 }) },
+  { name: 'wait-for-body: its condition is false for a GET', run: (s) => one(s, 'wfb', getClose('/get')) },
+  { name: 'wait-for-body: a body larger than the buffer', run: (s) => one(s, 'wfb', [`POST /big HTTP/1.1\r\n${H}Content-Length: 30000\r\nConnection: close\r\n\r\n`, { wait: 150 }, Buffer.alloc(20_000, 'a'), { wait: 300 }, Buffer.alloc(10_000, 'b')], { ms: 2500 }) },
+  { name: 'wait-for-body at-least 4', run: (s) => one(s, 'wfbleast', [`POST /least HTTP/1.1\r\n${H}Content-Length: 10\r\nConnection: close\r\n\r\nab`, { wait: 150 }, 'cdef', { wait: 150 }, 'ghij']) },
+  { name: 'option http-buffer-request', run: (s) => one(s, 'bufreq', [`POST /buf HTTP/1.1\r\n${H}Content-Length: 10\r\nConnection: close\r\n\r\nid`, { wait: 200 }, '=abc&x=1']) },
+  { name: 'option http-buffer-request: 408 at timeout http-request', run: (s) => one(s, 'bufreq', `POST /buf HTTP/1.1\r\n${H}Content-Length: 10\r\n\r\nid`, { ms: 1500 }) },
+  { name: 'option http-buffer-request in the backend: its rules see the body, the frontend\'s do not', run: (s) => one(s, 'febufbe', [`POST /bufbe HTTP/1.1\r\n${H}Content-Length: 10\r\nConnection: close\r\n\r\nid`, { wait: 200 }, '=abc&x=1']) },
+  { name: 'wait-for-body: use_backend on a body parameter', run: (s) => one(s, 'feroute', [`POST /route HTTP/1.1\r\n${H}Content-Length: 5\r\nConnection: close\r\n\r\n`, { wait: 150 }, 'to=ff']) },
   // ---- server choice
   { name: 'roundrobin, equal weights', run: (s) => sequence(s, 'rr', Array.from({ length: 9 }, (_, i) => `/r${i}`)) },
   { name: 'roundrobin, weights 3/1/2/5', run: (s) => sequence(s, 'rrw', Array.from({ length: 22 }, (_, i) => `/r${i}`)) },
