@@ -49,7 +49,7 @@ beforeAll(async () => {
   };
   await start('portico', startPortico);
   if (HAVE) await start('haproxy', startHaproxy);
-}, 20_000);
+}, 30_000);
 
 afterAll(async () => {
   for (const s of sides) await s.proc.stop();
@@ -76,7 +76,7 @@ async function inFlight(s: Side): Promise<InFlight> {
   await new Promise((r) => sock.once('connect', r));
   sock.write('GET /slow/4000 HTTP/1.1\r\nhost: x\r\n\r\n');
   const src = ` src=127.0.0.1:${sock.localPort} `;
-  for (let i = 0; i < 40; i++) {
+  for (let i = 0; i < 100; i++) {
     const line = (await cli(s, 'show sess')).split('\n').find((l) => l.includes(src) && l.includes(' srv=s1 '));
     if (line) return { sock, id: line.split(':')[0]!, got: () => ({ data, closed }) };
     await sleep(50);
