@@ -55,8 +55,12 @@ export function listStreams(rt: Runtime, now = Date.now()): Stream[] {
   const out: Stream[] = [];
   const mine = new Set(rt.frontends);
   for (const txn of activeTxns) {
+    if (txn.ended) {
+      activeTxns.delete(txn); // ended without reaching the log hook: forget it here
+      continue;
+    }
     const fe = txn.session.fe;
-    if (!mine.has(fe) || txn.ended) continue;
+    if (!mine.has(fe)) continue;
     out.push({ kind: 'http', id: idOf(txn), created: txn.firstByteAt || txn.startedAt, fe, txn, client: txn.session.client });
   }
   for (const fe of rt.frontends) {
