@@ -181,16 +181,19 @@ export function connectToServer(req: ConnectRequest, done: (r: ConnectResult) =>
       s.on('error', () => {});
       s.destroy();
       socket = undefined;
-      server.counters.failedConns++;
       observeConnect(server, false);
       if (aborted) return;
       if (retriesLeft > 0) {
         retriesLeft--;
         retries++;
-        server.counters.retries++;
-        backend.counters.retries++;
         // With `option redispatch` a retry may go elsewhere at once; one on the same server waits up to 1 s first.
         const redispatchNow = redispatchOnRetry(backend, server, retries, req.direct === true);
+        // As HAProxy: wretr counts retries on the same server (a redispatch counts in wredis), and each attempt is a session of the server.
+        if (!redispatchNow) {
+          server.counters.retries++;
+          backend.counters.retries++;
+          server.counters.cumSess++;
+        }
         const pause = redispatchNow ? 0 : Math.min(1000, backend.timeouts.connect || 1000);
         timer = setTimeout(() => {
           if (aborted) return;
@@ -208,6 +211,8 @@ export function connectToServer(req: ConnectRequest, done: (r: ConnectResult) =>
       }
       backend.release(server);
       current = undefined;
+      // econ: the attempts that gave up, not each refused connection.
+      server.counters.failedConns++;
       backend.counters.failedConns++;
       finish(server, undefined, false, kind, Date.now() - connectStart);
     };

@@ -15,8 +15,8 @@
  *   its name (its rules' answers, 502/503/504) included; only real responses count for a server.
  * - A transaction that ends without a status (`http-request reject`, a client gone before the
  *   response) counts as a response of the "other" class.
- * - The HTTP/1 multiplexer figures (h1_*): client connections and streams of a frontend, server
- *   connections and streams of a backend, and the bytes on the wire of each (socket counts).
+ * - The HTTP/1 multiplexer figures (h1_*): client connections and streams of a frontend, and the
+ *   bytes on the wire of a frontend's clients and of a backend's servers (socket counts).
  */
 import type { Socket } from 'node:net';
 import type { HttpTxn } from '../http/txn.js';
@@ -77,13 +77,10 @@ function countStreamEnd(txn: HttpTxn): void {
   if (started.has(txn)) fe.h1OpenStreams--;
   else if (txn.firstByteAt > 0) fe.h1TotalStreams++;
   countWire(txn.session.client, fe);
+  // A backend's h1 connections and streams are its connection counters (see columns.ts).
   const server = txn.connect?.socket;
   const be = txn.backend?.counters.mux;
-  if (server && be) {
-    be.h1TotalStreams++;
-    if (!txn.connect!.reused) be.h1TotalConns++;
-    countWire(server, be);
-  }
+  if (server && be) countWire(server, be);
 }
 
 /** Streams assigned to a backend, to leave it when they end. */

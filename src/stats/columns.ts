@@ -122,6 +122,11 @@ function mux(pos: number, name: string, tags: string, on: 'FBLS' | 'FB', desc: s
   return col(pos, name, tags, 'u64', desc, get);
 }
 
+/** An h1_* column whose backend value comes from the backend's connection counters (HTTP mode only). */
+function h1Backend(col: Column, pick: (c: BackendStats['counters']) => number): Column {
+  return { ...col, get: { ...col.get, B: (r) => (isHttp(r) ? pick(r.be.counters) : 0) } };
+}
+
 export const COLUMNS: readonly Column[] = [
   col(0, 'pxname', 'KNS', 'str', "Proxy name", all((r) => r.px.name)),
   col(1, 'svname', 'KNS', 'str', "Server name", {
@@ -437,8 +442,10 @@ export const COLUMNS: readonly Column[] = [
   mux(118, 'h2_backend_total_streams', 'MCP', 'FB', "Total number of streams", (m) => m.h2BackendTotalStreams),
   mux(119, 'h1_open_connections', 'MGP', 'FB', "Count of currently open connections", (m) => m.h1OpenConns),
   mux(120, 'h1_open_streams', 'MGP', 'FB', "Count of currently open streams", (m) => m.h1OpenStreams),
-  mux(121, 'h1_total_connections', 'MCP', 'FB', "Total number of connections", (m) => m.h1TotalConns),
-  mux(122, 'h1_total_streams', 'MCP', 'FB', "Total number of streams", (m) => m.h1TotalStreams),
+  // A backend's HTTP/1 connections are its connection attempts (a failed one had its mux too),
+  // and each attempt or reuse carried a stream.
+  h1Backend(mux(121, 'h1_total_connections', 'MCP', 'FB', "Total number of connections", (m) => m.h1TotalConns), (c) => c.connect),
+  h1Backend(mux(122, 'h1_total_streams', 'MCP', 'FB', "Total number of streams", (m) => m.h1TotalStreams), (c) => c.connect + c.reuse),
   mux(123, 'h1_bytes_in', 'MCP', 'FB', "Total number of bytes received", (m) => m.h1BytesIn),
   mux(124, 'h1_bytes_out', 'MCP', 'FB', "Total number of bytes send", (m) => m.h1BytesOut),
   mux(125, 'h1_spliced_bytes_in', 'MCP', 'FB', "Total number of bytes received using kernel splicing", (m) => m.h1SplicedBytesIn),
