@@ -128,7 +128,7 @@ export function prepareRequestHeaders(txn: HttpTxn, mode: ConnMode, client: Sock
   // As HAProxy's H1 mux: an HTTP/1.0 message is "close" unless it says keep-alive, an HTTP/1.1
   // one "keep-alive" unless it says close; only the non-default has to be spelled out. A chunked
   // HTTP/1.0 request is forwarded as it is, but its server connection is not kept.
-  const v10 = req.head.version === 'HTTP/1.0';
+  const v10 = req.versionNumber < 11; // HTTP/1.0, and HTTP/0.9 as HAProxy counts it
   if (upgrade) out.push('connection', 'upgrade');
   else if (m !== 'keep-alive' || (v10 && req.framing === 'chunked')) {
     if (!v10) out.push('connection', 'close');
@@ -147,9 +147,11 @@ export function prepareResponseHeaders(txn: HttpTxn, _mode: ConnMode, upgrade: b
   const res = txn.res!;
   // A response to HEAD has no body but describes the one a GET would get: HAProxy keeps its
   // Transfer-Encoding, as it keeps its Content-Length.
-  const headTe = txn.req!.head.method === 'HEAD' && getHeaders(res.head.headers, 'transfer-encoding').length > 0;
-  const out = withoutHopByHop(res.head.headers, upgrade, res.framing === 'chunked' || headTe);
-  if (upgrade) out.push('connection', 'upgrade');
+  // A 304 keeps it too (HAProxy forwards it as the server sent it).
+  const keepTe = (txn.req!.head.method === 'HEAD' || res.head.status === 304) && getHeaders(res.head.headers, 'transfer-encoding').length > 0;
+  const out = withoutHopByHop(res.head.headers, upgrade, res.framing === 'chunked' || keepTe);
+  // Only a 101 says upgrade; the 2xx answer to a CONNECT goes out without a Connection header.
+  if (upgrade && res.head.status === 101) out.push('connection', 'upgrade');
   else if (txn.closeAfter) {
     // An HTTP/1.0 response closes by default: HAProxy adds nothing then.
     if (res.head.version !== 'HTTP/1.0') out.push('connection', 'close');

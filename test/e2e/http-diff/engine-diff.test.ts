@@ -405,6 +405,8 @@ const CASES: Case[] = [
     run: (s: Side) => framed(s, 'basic', getClose(`/resp/${name}`)),
   })),
   { name: 'bad chunk in the same read as the response head: 502, connection kept', run: (s) => one(s, 'basic', [get('/resp/badchunk'), { wait: 100 }, getClose('/after')]) },
+  { name: 'CONNECT answered 200: no connection: upgrade added', run: (s) => one(s, 'tunnel', [`CONNECT example.test:443 HTTP/1.1\r\n${H}\r\n`, { wait: 100 }], { ms: 600 }) },
+  { name: 'HTTP/0.9 request line: keep-alive asked of the server as for HTTP/1.0', run: (s) => one(s, 'basic', `GET /nine HTTP/0.9\r\n${H}\r\n`) },
   { name: 'HEAD to a chunked response', run: (s) => one(s, 'basic', [`HEAD /chunked HTTP/1.1\r\n${H}\r\n`, { wait: 100 }, getClose('/next')], { head: [true, false] }) },
   // ---- server connections
   {

@@ -35,6 +35,7 @@ export const RAW_RESPONSES: Record<string, string> = {
   teidentity: 'HTTP/1.1 200 OK\r\ntransfer-encoding: identity\r\n\r\nuntil close',
   tegzip: 'HTTP/1.1 200 OK\r\nx-before: 1\r\ntransfer-encoding: gzip, chunked\r\nx-after: 1\r\n\r\n2\r\nok\r\n0\r\n\r\n',
   chunktrailer: 'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n2;x=y\r\nok\r\n0\r\nx-t: 1\r\n\r\n',
+  te304: 'HTTP/1.1 304 Not Modified\r\ntransfer-encoding: chunked\r\n\r\n',
   badchunk: 'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhello\r\nzz\r\n',
   chunkodd: 'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n002 \nok\n00a;a="b"\r\n0123456789\r\n1\r\nx\r\n0\nX-Up: A\n\n',
   setcookies: 'HTTP/1.1 200 OK\r\nset-cookie: a=1\r\nset-cookie: b=2\r\nvary: a\r\nvary: b\r\ncontent-length: 2\r\n\r\nok',
