@@ -23,6 +23,9 @@ export interface RetryPolicy {
 
 const DEFAULT: RetryPolicy = { connFailure: true, emptyResponse: false, junkResponse: false, responseTimeout: false, statuses: new Set(), l7: false };
 
+/** The default policy (no `retry-on`): connection failures only. */
+export const NO_RETRY_ON: RetryPolicy = DEFAULT;
+
 /** What `all-retryable-errors` stands for (0rtt-rejected has no effect here: portico sends no early data). */
 const ALL_RETRYABLE = ['conn-failure', 'empty-response', 'junk-response', 'response-timeout', '0rtt-rejected', '500', '502', '503', '504'];
 

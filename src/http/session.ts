@@ -25,7 +25,7 @@ import { runRequestPhase, runResponsePhase, type HttpHooks, type LocalReply, typ
 import { CookieTxn, processRequestCookies, processResponseCookies } from '../persist/cookie.js';
 import { serializeLocalReply } from './local-reply.js';
 import { encodeChunked, lastChunk, writeChunked } from './rechunk.js';
-import { retries as retriesOn, retryPolicy, type L7Failure } from './retry.js';
+import { retries as retriesOn, retryPolicy, NO_RETRY_ON, type L7Failure, type RetryPolicy } from './retry.js';
 import { balanceInput, hashKey } from './balance-input.js';
 import { bodyRoom } from './body-room.js';
 import { deleteHeader } from './h1/headers.js';
@@ -139,14 +139,15 @@ export class HttpSession {
    */
   private retryBody: Buffer[] | undefined;
   /**
-   * For the log's Tc across layer-7 retries: when the first connection attempt began, and when
-   * the server was first assigned. A retried request's Tc runs from there to its last connection,
+   * For the log's Tc across layer-7 retries: when the server was first assigned, and whether the
+   * connection under way is a retry. A retried request's Tc runs from there to its last connection,
    * as HAProxy's does (HAProxy counts the time before a redispatch in Tw instead: Tw here keeps
    * meaning time queued, which the log also reads as "was queued").
    */
-  private connectFrom = 0;
   private assignedAt = 0;
   private retrying = false;
+  /** The current backend's retry-on policy (looked up once per request). */
+  private retryOn: RetryPolicy = NO_RETRY_ON;
   /**
    * A step of the transaction waiting for the request body (http-request wait-for-body, option
    * http-buffer-request, balance url_param check_post): it resumes once the body is in, `atLeast`
@@ -570,8 +571,8 @@ export class HttpSession {
   private connect(txn: HttpTxn, backend: BackendRuntime): void {
     const req = txn.req!;
     const client = this.client;
-    this.connectFrom = Date.now();
     this.retrying = false;
+    this.retryOn = retryPolicy(backend.config);
     this.attempt = connectToServer(
       {
         backend,
@@ -580,7 +581,7 @@ export class HttpSession {
         frontendPort: this.listener.port,
         reuse: reuseAllowed(backend, this.requestsSeen),
         preamble: this.fe.proxyPreamble(client, this.listener),
-        retryConnFailures: retryPolicy(backend.config).connFailure,
+        retryConnFailures: this.retryOn.connFailure,
         direct: txn.preferred !== undefined,
       },
       (r) => this.onConnected(txn, r),
@@ -596,7 +597,7 @@ export class HttpSession {
     const backend = this.backend;
     const server = this.server;
     const body = this.retryBody;
-    if (body === undefined || !backend || !server || txn.ended || !retriesOn(retryPolicy(backend.config), failure)) return false;
+    if (body === undefined || !backend || !server || txn.ended || !retriesOn(this.retryOn, failure)) return false;
     const retry = (txn.connect?.retries ?? 0) + 1;
     if (retry > backend.retries) return false;
     server.counters.retries++;
@@ -618,6 +619,8 @@ export class HttpSession {
     this.reqBufferedBytes = 0;
     for (const b of body) this.reqBufferedBytes += b.length;
     const redispatch = redispatchOnRetry(backend, server, retry, txn.preferred !== undefined);
+    // Tc of the retried request runs from its first server assignment.
+    if (!this.retrying) this.assignedAt = txn.connectedAt - Math.max(0, txn.connect?.connectMs ?? 0);
     this.retrying = true;
     if (redispatch) {
       server.counters.redispatches++;
@@ -635,7 +638,7 @@ export class HttpSession {
         preamble: this.fe.proxyPreamble(client, this.listener),
         retriesUsed: retry,
         redispatched: redispatch || txn.connect?.redispatched === true,
-        retryConnFailures: retryPolicy(backend.config).connFailure,
+        retryConnFailures: this.retryOn.connFailure,
         direct: txn.preferred !== undefined,
       },
       (r) => this.onConnected(txn, r),
@@ -645,8 +648,7 @@ export class HttpSession {
 
   private onConnected(txn: HttpTxn, r: ConnectResult): void {
     this.attempt = undefined;
-    if (!this.retrying) this.assignedAt = this.connectFrom + Math.max(0, r.queueMs);
-    else if (r.socket) r.connectMs = Date.now() - this.assignedAt;
+    if (this.retrying && r.socket) r.connectMs = Date.now() - this.assignedAt;
     txn.connect = r;
     if (this.state === State.Closed || txn.ended) {
       if (r.server) this.backend?.release(r.server);
@@ -679,7 +681,7 @@ export class HttpSession {
     const body = this.reqBuffered;
     const chunks = this.reqChunks;
     // retry-on: a request that is complete and fits in a buffer is kept to be sent again.
-    this.retryBody = this.reqBodyDone && head.length + this.reqBufferedBytes <= this.limits.bufsize && retryPolicy(this.backend!.config).l7 ? body : undefined;
+    this.retryBody = this.reqBodyDone && head.length + this.reqBufferedBytes <= this.limits.bufsize && this.retryOn.l7 ? body : undefined;
     this.reqBuffered = [];
     this.reqBufferedBytes = 0;
     if (chunks) {
