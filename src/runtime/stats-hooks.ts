@@ -16,7 +16,7 @@ import {
   countRequestVerdict, countResponseVerdict, countStreamAssignment, countStreamStart, countTransactionEnd,
 } from '../stats/accounting.js';
 import { DEFAULT_STATS_REALM, serveStats, servePrometheus, statsRequestMatches, unauthorized } from '../stats/service.js';
-import { staticBackend, type HttpHooks, type LocalReply } from '../http/txn-hooks.js';
+import { staticBackend, type HttpHooks, type LocalReply, type RequestVerdict } from '../http/txn-hooks.js';
 import type { HttpTxn } from '../http/txn.js';
 import type { Runtime } from './runtime.js';
 import { httpStreamEnded, httpStreamStarted } from '../cli-api/streams.js';
@@ -74,16 +74,23 @@ export function attachStatsHooks(rt: Runtime, hooks: HttpHooks, compiled: Compil
   };
 
   // Counting around the rules and at the end of each transaction; the streams `show sess` lists.
-  const request = hooks.request;
-  hooks.request = (txn) => {
-    httpStreamStarted(txn);
-    countStreamStart(txn);
-    const v = request ? request(txn) : { kind: 'forward' as const, backend: staticBackend(txn) };
+  /** Counts the final verdict of the request rules; one that waits for the body is counted when it resumes. */
+  const decided = (txn: HttpTxn, v: RequestVerdict): RequestVerdict => {
+    if (v.kind === 'wait-body') {
+      const resume = v.resume;
+      return { ...v, resume: () => decided(txn, resume()) };
+    }
     countRequestVerdict(txn, v);
     const uri = txn.req!.head.uri;
     const stats = statsRequestMatches(txn.session.fe.config, uri) || (v.kind === 'forward' && !!v.backend && statsRequestMatches(v.backend.config, uri));
     countStreamAssignment(txn, v, stats);
     return v;
+  };
+  const request = hooks.request;
+  hooks.request = (txn) => {
+    httpStreamStarted(txn);
+    countStreamStart(txn);
+    return decided(txn, request ? request(txn) : { kind: 'forward', backend: staticBackend(txn) });
   };
   const response = hooks.response;
   if (response) {
