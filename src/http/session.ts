@@ -102,6 +102,15 @@ function reuseAllowed(backend: BackendRuntime, requestsSeen: number): boolean {
   return backend.reuse !== 'safe' || requestsSeen > 1;
 }
 
+/** The limits for a response head: the request's, with the backend's `option accept-invalid-http-response`. */
+const lenientResponse = new WeakMap<H1Limits, H1Limits>();
+function responseLimits(limits: H1Limits, acceptInvalid: boolean): H1Limits {
+  if (acceptInvalid === (limits.acceptInvalid === true)) return limits;
+  let l = lenientResponse.get(limits);
+  if (!l) lenientResponse.set(limits, (l = { ...limits, acceptInvalid }));
+  return l;
+}
+
 export class HttpSession {
   private state = State.Head;
   /** Unparsed client bytes (a partial head, or pipelined requests waiting their turn). */
@@ -201,6 +210,8 @@ export class HttpSession {
       bufsize: (tune['tune.bufsize'] as number | undefined) ?? DEFAULT_H1_LIMITS.bufsize,
       maxrewrite: (tune['tune.maxrewrite'] as number | undefined) ?? DEFAULT_H1_LIMITS.maxrewrite,
       maxhdr: (tune['tune.http.maxhdr'] as number | undefined) ?? DEFAULT_H1_LIMITS.maxhdr,
+      // `option accept-invalid-http-request` is the frontend's; responses use the backend's option.
+      ...(fe.config.options['accept-invalid-http-request'] === true ? { acceptInvalid: true } : {}),
     };
     this.connMode = connModeOf(fe.config);
     this.hooks = rt.httpHooks;
@@ -787,7 +798,7 @@ export class HttpSession {
     for (;;) {
       const buf = this.resPending;
       if (!buf) return;
-      const r = parseResponseHead(buf, 0, buf.length, txn.req!.head.method, this.limits);
+      const r = parseResponseHead(buf, 0, buf.length, txn.req!.head.method, responseLimits(this.limits, txn.backend?.config.options['accept-invalid-http-response'] === true));
       if (r.kind === 'incomplete') return;
       if (r.kind === 'error') {
         if (this.retryRequest(txn, 'junk')) return;

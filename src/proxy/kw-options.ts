@@ -39,8 +39,6 @@ const CONN_MODES = ['http-keep-alive', 'http-server-close', 'httpclose'];
 
 /** What portico does with each option today; the coverage table reads this. */
 const SUPPORT: Record<string, { support: Support; note?: string }> = {
-  'accept-invalid-http-request': { support: 'partial', note: 'relaxes header-name checks only' },
-  'accept-invalid-http-response': { support: 'partial', note: 'relaxes header-name checks only' },
   checkcache: { support: 'accepted', note: 'no effect' },
   clitcpka: { support: 'full' },
   contstats: { support: 'accepted', note: 'counters are always continuous' },
