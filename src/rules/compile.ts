@@ -24,6 +24,8 @@ import type { Rule, RuleSet, Where } from './types.js';
 import { compileStickRules, type ProxyStick } from './stick-rules.js';
 import { checkStickRuleRefs, checkStickTables, checkTrackRefs } from './stick-check.js';
 import { compileForwarded, parseForwardedArgs, type ForwardedSpec } from '../http/forwarded.js';
+import { buildExpr } from '../sample/expr.js';
+import { parseBalance } from '../lb/config.js';
 
 export interface UseBackendRule {
   /** Static name, or a log-format producing the name. */
@@ -243,6 +245,7 @@ export function compileProxy(p: Proxy, shared: Shared): CompiledProxy {
 
   const stick = compileStickRules(p, env, 'http');
   const forwarded = compileForwardedOption(p, env);
+  checkBalanceHash(p, shared.diags);
 
   return {
     proxy: p,
@@ -259,6 +262,20 @@ export function compileProxy(p: Proxy, shared: Shared): CompiledProxy {
     monitorFail,
     errors: compileErrorPages(p, env),
   };
+}
+
+/**
+ * `balance hash <expr>`: the engine compiles the expression when it first balances; here it is
+ * checked once at load so that a bad one is a config error (file:line), as in HAProxy.
+ */
+function checkBalanceHash(p: Proxy, diags: Diagnostics): void {
+  const line = p.balance;
+  if (!line || p.kind === 'frontend') return; // compileProxy runs for HTTP proxies only
+  const parsed = parseBalance(line.args);
+  if (!('ok' in parsed) || parsed.ok.algorithm !== 'hash') return;
+  const text = parsed.ok.expr.join(' ');
+  const r = buildExpr(text, { usage: 'http-req', baseDir: '.', maps: new MapCache(), inAcl: false });
+  if ('error' in r) diags.alert(`proxy '${p.name}': failed to parse 'balance hash' expression '${text}' : ${r.error}${r.error.endsWith('?') ? '' : '.'}`, line.where);
 }
 
 /** `option forwarded` of a backend (or listen) in HTTP mode, its expressions compiled. */
