@@ -5,35 +5,12 @@
  * and in prompt mode both print one "+ " per payload line. (portico alone when haproxy is absent.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect as netConnect } from 'node:net';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { DEFAULTS, freePorts, hasHaproxy, startPortico, type Proc } from '../harness.js';
-import { porticoCmd, waitForLine } from './proc.js';
+import { masterRaw, porticoCmd, waitForLine } from './proc.js';
 import { TestPki, type CertFiles } from '../tls/certs.js';
 
-/** Sends raw text on a master CLI socket; resolves with all it answers until it closes. */
-function masterRaw(path: string, text: string, ms = 10_000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const s = netConnect({ path });
-    const t = setTimeout(() => {
-      s.destroy();
-      resolve(out);
-    }, ms);
-    s.setEncoding('utf8');
-    s.on('data', (d: string) => (out += d));
-    s.on('error', (e) => {
-      clearTimeout(t);
-      reject(e);
-    });
-    s.on('close', () => {
-      clearTimeout(t);
-      resolve(out);
-    });
-    s.end(text);
-  });
-}
 
 const setCert = (file: string, pem: string) => `@1 set ssl cert ${file} <<\n${pem.split('\n').filter(Boolean).join('\n')}\n\n`;
 

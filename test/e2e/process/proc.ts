@@ -47,8 +47,8 @@ export function probe(port: number, ms = 1000): Promise<'refused' | 'open' | 'ti
   });
 }
 
-/** A master CLI command over its UNIX socket; resolves with the whole answer. */
-export function masterCli(path: string, line: string, ms = 5000): Promise<string> {
+/** Sends raw text on a master CLI socket (payloads, several lines); resolves with all it answers until it closes. */
+export function masterRaw(path: string, text: string, ms = 10_000): Promise<string> {
   return new Promise((resolve, reject) => {
     let out = '';
     const s = connect({ path });
@@ -66,8 +66,13 @@ export function masterCli(path: string, line: string, ms = 5000): Promise<string
       clearTimeout(t);
       resolve(out);
     });
-    s.end(`${line}\n`);
+    s.end(text);
   });
+}
+
+/** A master CLI command over its UNIX socket; resolves with the whole answer. */
+export function masterCli(path: string, line: string, ms = 5000): Promise<string> {
+  return masterRaw(path, `${line}\n`, ms);
 }
 
 /**

@@ -9,14 +9,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFileSync } from 'node:fs';
-import { connect as netConnect } from 'node:net';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { connect as tlsConnect } from 'node:tls';
 import { X509Certificate } from 'node:crypto';
 import { DEFAULTS, freePorts, sleep, startBackend, startPortico, type Backend, type Proc } from '../harness.js';
 import { exchange } from '../../unit/cli-api/helpers.js';
-import { masterCli, porticoCmd, waitForLine } from '../process/proc.js';
+import { masterCli, masterRaw, porticoCmd, waitForLine } from '../process/proc.js';
 import { TestPki, type CertFiles } from './certs.js';
 
 /** One HTTPS request on a new connection: the serial of the certificate and the pid of the worker that answered. */
@@ -68,28 +67,6 @@ function serialsByPid(sample: { byPid: Map<string, Map<string, number>> }): Reco
   return Object.fromEntries([...sample.byPid].map(([pid, m]) => [pid, [...m.keys()].sort()]));
 }
 
-/** Sends raw text on the master CLI and returns everything it answers until it closes. */
-function masterRaw(path: string, text: string, ms = 10_000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const s = netConnect({ path });
-    const t = setTimeout(() => {
-      s.destroy();
-      resolve(out);
-    }, ms);
-    s.setEncoding('utf8');
-    s.on('data', (d: string) => (out += d));
-    s.on('error', (e) => {
-      clearTimeout(t);
-      reject(e);
-    });
-    s.on('close', () => {
-      clearTimeout(t);
-      resolve(out);
-    });
-    s.end(text);
-  });
-}
 
 /** The payload form of `set ssl cert`: the PEM without empty lines, then the empty line that ends it. */
 const setCert = (prefix: string, file: string, pem: string) => `${prefix}set ssl cert ${file} <<\n${pem.split('\n').filter(Boolean).join('\n')}\n\n`;
