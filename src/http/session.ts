@@ -36,7 +36,7 @@ import { adopt, discard, type ServerConnHandler } from '../runtime/server-conn.j
 import type { SessionStick } from '../runtime/stick.js';
 import { connInfo } from '../tcp/conninfo.js';
 import { observeHttpFailure, observeHttpStatus } from '../checks/observe.js';
-import { bindServerSession } from '../runtime/admin.js';
+import { bindServerSession, type KillCause } from '../runtime/admin.js';
 
 /** What a session writes into the process log for each transaction (the log module formats it). */
 export type TxnLogger = (txn: HttpTxn) => void;
@@ -179,6 +179,17 @@ export class HttpSession {
     close: () => this.onServerClose(),
     drain: () => this.client.resume(),
     timeout: () => this.onServerTimeout(),
+  };
+  /**
+   * `shutdown session(s)`, on-marked-down/up: kills the transaction using server connection `sock`
+   * (one function per session, bound at each request; a stale binding of a pooled connection
+   * finds another socket in use and does nothing).
+   */
+  private readonly killBound = (why: KillCause, sock: Socket): void => {
+    if (this.serverSock !== sock || !this.txn) return;
+    if (!this.res) return this.replyError(502, `${why}H--`);
+    this.txn.termination = `${why}D--`;
+    this.close();
   };
   private readonly limits: H1Limits;
   private readonly connMode: ConnMode;
@@ -679,7 +690,7 @@ export class HttpSession {
     this.serverSock = sock;
     txn.server = server;
     txn.connectedAt = Date.now();
-    bindServerSession(server, sock, (why) => { if (this.serverSock === sock && this.txn) { if (!this.res) return this.replyError(502, `${why}H--`); this.txn.termination = `${why}D--`; this.close(); } });
+    bindServerSession(server, sock, this.killBound);
     // Request head, adjusted for the server side.
     const req = txn.req!;
     const headers = prepareRequestHeaders(txn, this.connMode, this.client, this.listener);

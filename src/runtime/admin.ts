@@ -40,6 +40,8 @@ function log(rt: Runtime, level: 'notice' | 'warning' | 'alert', text: string): 
  */
 export type KillCause = 'K' | 'D' | 'U';
 export type SessionKill = (cause: KillCause) => void;
+/** A session bound through a server connection: told which connection, so one function per session serves every request. */
+export type BoundKill = (cause: KillCause, sock: Socket) => void;
 
 interface ServerExtra {
   healthDisabled: boolean;
@@ -47,7 +49,7 @@ interface ServerExtra {
   /** Sessions the engine registered on this server, to kill them (`shutdown sessions server`). */
   sessions: Set<SessionKill>;
   /** Sessions bound through their server connection: the socket's current owner is the one to kill. */
-  bySocket: Map<Socket, SessionKill>;
+  bySocket: Map<Socket, BoundKill>;
   /** Added with `add server`. */
   dynamic: boolean;
 }
@@ -83,7 +85,7 @@ const watchedSockets = new WeakSet<Socket>();
  * when the socket closes, so no unregistering is needed. `kill` must do nothing once its session
  * no longer uses `sock`.
  */
-export function bindServerSession(s: ServerRuntime, sock: Socket, kill: SessionKill): void {
+export function bindServerSession(s: ServerRuntime, sock: Socket, kill: BoundKill): void {
   const map = extra(s).bySocket;
   if (!watchedSockets.has(sock)) {
     watchedSockets.add(sock);
@@ -98,7 +100,7 @@ export function killBoundSession(s: ServerRuntime, sock: Socket, cause: KillCaus
   const kill = e?.bySocket.get(sock);
   if (!kill) return false;
   e!.bySocket.delete(sock);
-  kill(cause);
+  kill(cause, sock);
   return true;
 }
 
@@ -112,11 +114,13 @@ export function serverSessionCount(s: ServerRuntime): number {
 export function killServerSessions(s: ServerRuntime, cause: KillCause): number {
   const e = serverExtra.get(s);
   if (!e) return 0;
-  const kills = [...e.sessions, ...e.bySocket.values()];
+  const kills = [...e.sessions];
+  const bound = [...e.bySocket];
   e.sessions.clear();
   e.bySocket.clear();
   for (const k of kills) k(cause);
-  return kills.length;
+  for (const [sock, k] of bound) k(cause, sock);
+  return kills.length + bound.length;
 }
 
 /**
