@@ -15,15 +15,32 @@ import { killBoundSession } from '../runtime/admin.js';
 /** Runtime API connections, listed as streams of the GLOBAL proxy as HAProxy does. */
 export const cliConnections = new Set<Socket>();
 
-/** HTTP transactions between their request and their end. */
-const activeTxns = new Set<HttpTxn>();
+/**
+ * HTTP transactions between their request and their end, oldest first: a list linked through the
+ * transactions themselves (added and removed at every request; a Set paid for hashing).
+ */
+let firstTxn: HttpTxn | undefined;
+let lastTxn: HttpTxn | undefined;
 
 export function httpStreamStarted(txn: HttpTxn): void {
-  activeTxns.add(txn);
+  if (txn.streamListed) return;
+  txn.streamListed = true;
+  txn.streamPrev = lastTxn;
+  txn.streamNext = undefined;
+  if (lastTxn) lastTxn.streamNext = txn;
+  else firstTxn = txn;
+  lastTxn = txn;
 }
 
 export function httpStreamEnded(txn: HttpTxn): void {
-  activeTxns.delete(txn);
+  if (!txn.streamListed) return;
+  txn.streamListed = false;
+  const { streamPrev: prev, streamNext: next } = txn;
+  if (prev) prev.streamNext = next;
+  else firstTxn = next;
+  if (next) next.streamPrev = prev;
+  else lastTxn = prev;
+  txn.streamPrev = txn.streamNext = undefined;
 }
 
 export type Stream =
@@ -54,14 +71,16 @@ function acceptedAt(s: Socket, now: number): number {
 export function listStreams(rt: Runtime, now = Date.now()): Stream[] {
   const out: Stream[] = [];
   const mine = new Set(rt.frontends);
-  for (const txn of activeTxns) {
+  for (let txn = firstTxn; txn; ) {
+    const next = txn.streamNext;
     if (txn.ended) {
-      activeTxns.delete(txn); // ended without reaching the log hook: forget it here
+      httpStreamEnded(txn); // ended without reaching the log hook: forget it here
+      txn = next;
       continue;
     }
     const fe = txn.session.fe;
-    if (!mine.has(fe)) continue;
-    out.push({ kind: 'http', id: idOf(txn), created: txn.firstByteAt || txn.startedAt, fe, txn, client: txn.session.client });
+    if (mine.has(fe)) out.push({ kind: 'http', id: idOf(txn), created: txn.firstByteAt || txn.startedAt, fe, txn, client: txn.session.client });
+    txn = next;
   }
   for (const fe of rt.frontends) {
     if (fe.mode !== 'tcp') continue;

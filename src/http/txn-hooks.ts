@@ -79,6 +79,9 @@ export function runRequestPhase(hooks: HttpHooks, txn: HttpTxn): RequestVerdict 
   return { kind: 'forward', backend: staticBackend(txn) };
 }
 
+/** The verdict that lets a response through (shared: verdicts are read, never changed). */
+export const FORWARD: ResponseVerdict = Object.freeze({ kind: 'forward' });
+
 export function runResponsePhase(hooks: HttpHooks, txn: HttpTxn): ResponseVerdict {
-  return hooks.response ? hooks.response(txn) : { kind: 'forward' };
+  return hooks.response ? hooks.response(txn) : FORWARD;
 }

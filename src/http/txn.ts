@@ -39,6 +39,17 @@ export class HttpTxn {
   local = false;
   badRequest = false;
   serverFailed = false;
+  /**
+   * Owned by the stats module (stats/accounting.ts): whether the transaction opened an HTTP/1
+   * stream, and the backend whose session it holds. Fields rather than weak maps: they are
+   * written for every request.
+   */
+  statsStreamOpen = false;
+  statsBackend: BackendRuntime | undefined = undefined;
+  /** Links in the list of transactions in progress that `show sess` reads (cli-api/streams.ts). */
+  streamPrev: HttpTxn | undefined = undefined;
+  streamNext: HttpTxn | undefined = undefined;
+  streamListed = false;
   /** Per-transaction variables and rule state, owned by the rules engine. */
   readonly scratch: Record<string, unknown> = {};
   /** For the log: this stream's accept date (the connection's, or the previous response's end). */

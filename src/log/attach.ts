@@ -12,6 +12,7 @@ import type { HttpTxn } from '../http/txn.js';
 import { evalLogFormat } from './logformat.js';
 import { txnVariable } from '../rules/lfvars.js';
 import { newEvalEnv } from '../rules/context.js';
+import { FORWARD } from '../http/txn-hooks.js';
 
 const systems = new WeakMap<Runtime, LogSystem>();
 
@@ -71,7 +72,12 @@ export function attachLogging(rt: Runtime, diags: Diagnostics = new Diagnostics(
   const request = hooks.request;
   const response = hooks.response;
   const logOf = (txn: HttpTxn) => sys.forProxy(txn.session.fe.config);
-  if (request) {
+  // Only the hooks some proxy needs are wrapped: each layer is paid at every request.
+  const pls = [...sys.proxyLogs()];
+  const capturesRequest = pls.some((pl) => pl.captures.request.length > 0 || pl.captures.cookie !== undefined || pl.uniqueId !== undefined);
+  const capturesResponse = pls.some((pl) => pl.captures.response.length > 0 || pl.captures.cookie !== undefined);
+  const logsHttp = pls.some((pl) => pl.format !== undefined && pl.dests.length > 0);
+  if (request && capturesRequest) {
     hooks.request = (txn) => {
       const pl = logOf(txn);
       if (pl && (pl.captures.request.length || pl.captures.cookie)) onRequest(pl, txn);
@@ -80,16 +86,20 @@ export function attachLogging(rt: Runtime, diags: Diagnostics = new Diagnostics(
       return verdict;
     };
   }
-  hooks.response = (txn) => {
-    const pl = logOf(txn);
-    if (pl && (pl.captures.response.length || pl.captures.cookie)) onResponse(pl, txn);
-    return response ? response(txn) : { kind: 'forward' };
-  };
+  if (capturesResponse) {
+    hooks.response = (txn) => {
+      const pl = logOf(txn);
+      if (pl && (pl.captures.response.length || pl.captures.cookie)) onResponse(pl, txn);
+      return response ? response(txn) : FORWARD;
+    };
+  }
   const previous = hooks.log;
-  hooks.log = (txn) => {
-    previous?.(txn);
-    logOf(txn)?.logHttp(txn);
-  };
+  if (logsHttp) {
+    hooks.log = (txn) => {
+      previous?.(txn);
+      logOf(txn)?.logHttp(txn);
+    };
+  }
 
   // Server state and health-check lines also go to the syslog targets of their backend.
   const processLog = rt.options.log;

@@ -109,10 +109,10 @@ export class ProxyLog {
 
   /** The end of an HTTP transaction. */
   logHttp(txn: HttpTxn): void {
+    if (!this.format || this.dests.length === 0) return;
     const info = connInfo(txn.session.client);
     const first = info ? !info.txnSeen : true;
     if (info) info.txnSeen = true;
-    if (!this.format || this.dests.length === 0) return;
     const rules = txn.scratch['rules'] as { logLevel?: string; monitor?: boolean } | undefined;
     if (rules?.monitor) return;
     const c = txn.connect;
@@ -232,6 +232,11 @@ export class LogSystem {
 
   forProxy(p: Proxy): ProxyLog | undefined {
     return this.byProxy.get(p);
+  }
+
+  /** The log settings of every proxy. */
+  proxyLogs(): IterableIterator<ProxyLog> {
+    return this.byProxy.values();
   }
 
   byProxyName(name: string): ProxyLog | undefined {

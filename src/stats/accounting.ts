@@ -41,6 +41,17 @@ function countWire(s: Socket, m: MuxCounters): void {
   w.written = s.bytesWritten;
 }
 
+/**
+ * At a request's start only the bytes read can have moved since the previous transaction's end
+ * (which counted both directions): Socket.bytesWritten copies the write queue at each call.
+ */
+function countWireRead(s: Socket, m: MuxCounters): void {
+  const w = wire.get(s);
+  if (!w) return countWire(s, m);
+  m.h1BytesIn += s.bytesRead - w.read;
+  w.read = s.bytesRead;
+}
+
 /** A client connection of an HTTP/1 frontend, counted once (open until it closes). */
 function countClientConnection(s: Socket, m: MuxCounters): void {
   if (wire.has(s)) return;
@@ -54,9 +65,6 @@ function countClientConnection(s: Socket, m: MuxCounters): void {
 /** HTTP/2 streams run through the same engine; they are not HTTP/1 figures. */
 const overH1 = (txn: HttpTxn) => txn.session.conn.clientVersion === undefined;
 
-/** Transactions that reached the request rules (their end closes an open stream). */
-const started = new WeakSet<HttpTxn>();
-
 /** A request arrived: an HTTP/1 stream opens (and the request's bytes are in). */
 export function countStreamStart(txn: HttpTxn): void {
   if (!overH1(txn)) return;
@@ -64,8 +72,8 @@ export function countStreamStart(txn: HttpTxn): void {
   countClientConnection(txn.session.client, m);
   m.h1OpenStreams++;
   m.h1TotalStreams++;
-  countWire(txn.session.client, m);
-  started.add(txn);
+  countWireRead(txn.session.client, m);
+  txn.statsStreamOpen = true;
 }
 
 /** A transaction ended: its stream, and the wire bytes of the client and server connections. */
@@ -74,7 +82,7 @@ function countStreamEnd(txn: HttpTxn): void {
   const fe = txn.session.fe.counters.mux;
   countClientConnection(txn.session.client, fe);
   // Counted when the request arrived; without a request, a stream existed if some bytes came.
-  if (started.has(txn)) fe.h1OpenStreams--;
+  if (txn.statsStreamOpen) fe.h1OpenStreams--;
   else if (txn.firstByteAt > 0) fe.h1TotalStreams++;
   countWire(txn.session.client, fe);
   // A backend's h1 connections and streams are its connection counters (see columns.ts).
@@ -82,9 +90,6 @@ function countStreamEnd(txn: HttpTxn): void {
   const be = txn.backend?.counters.mux;
   if (server && be) countWire(server, be);
 }
-
-/** Streams assigned to a backend, to leave it when they end. */
-const assigned = new WeakMap<HttpTxn, BackendRuntime>();
 
 /**
  * The stream belongs to a backend from the moment one is chosen (use_backend, default_backend,
@@ -97,7 +102,7 @@ export function countStreamAssignment(txn: HttpTxn, v: RequestVerdict, intercept
   const be = v.kind === 'forward' && !v.service && !intercepted ? (v.backend ?? txn.backend) : txn.backend;
   if (!be) return;
   be.counters.openSession(Date.now(), false);
-  assigned.set(txn, be);
+  txn.statsBackend = be;
 }
 
 /** After the request rules: denials and frontend answers. `txn.backend` is set once a backend's own rules ran. */
@@ -127,7 +132,7 @@ export function countResponseVerdict(txn: HttpTxn, v: ResponseVerdict): void {
 /** The end of a transaction, after HttpTxn.account(): what it leaves to the stats module. */
 export function countTransactionEnd(txn: HttpTxn): void {
   countStreamEnd(txn);
-  assigned.get(txn)?.counters.closeSession();
+  txn.statsBackend?.counters.closeSession();
   const fe = txn.session.fe.counters;
   const li = txn.session.listener.counters;
   if (li) {

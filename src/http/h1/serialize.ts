@@ -7,8 +7,8 @@ function headerLines(headers: HeaderList): string {
   return s;
 }
 
-export function serializeRequestHead(head: HttpRequestHead): Buffer {
-  return Buffer.from(head.method + ' ' + head.uri + ' ' + head.version + '\r\n' + headerLines(head.headers) + '\r\n', 'latin1');
+export function serializeRequestHead(head: HttpRequestHead, headers: HeaderList = head.headers): Buffer {
+  return Buffer.from(head.method + ' ' + head.uri + ' ' + head.version + '\r\n' + headerLines(headers) + '\r\n', 'latin1');
 }
 
 /**
@@ -17,6 +17,11 @@ export function serializeRequestHead(head: HttpRequestHead): Buffer {
  * came, unless the status has been changed since.
  */
 export function serializeResponseHead(head: HttpResponseHead & { statusCode?: string }): Buffer {
+  return Buffer.from(responseHeadText(head), 'latin1');
+}
+
+/** The response head as text (latin1: one byte per character), to be sent with body bytes in one buffer. */
+export function responseHeadText(head: HttpResponseHead & { statusCode?: string }, headers: HeaderList = head.headers): string {
   const code = head.statusCode !== undefined && Number(head.statusCode) === head.status ? head.statusCode : head.status;
-  return Buffer.from(head.version + ' ' + code + ' ' + head.reason + '\r\n' + headerLines(head.headers) + '\r\n', 'latin1');
+  return head.version + ' ' + code + ' ' + head.reason + '\r\n' + headerLines(headers) + '\r\n';
 }
