@@ -640,6 +640,7 @@ export class HttpSession {
         preamble: this.fe.proxyPreamble(client, this.listener),
         retryConnFailures: this.retryOn.connFailure,
         direct: txn.preferred !== undefined,
+        directReads: true,
       },
       (r) => this.onConnected(txn, r),
     );
@@ -697,6 +698,7 @@ export class HttpSession {
         redispatched: redispatch || txn.connect?.redispatched === true,
         retryConnFailures: this.retryOn.connFailure,
         direct: txn.preferred !== undefined,
+        directReads: true,
       },
       (r) => this.onConnected(txn, r),
     );

@@ -10,6 +10,7 @@ import { connect as tlsConnect, checkServerIdentity } from 'node:tls';
 import type { LbRequest } from '../lb/index.js';
 import { h2ServerSocket } from '../http/h2/server-socket.js';
 import { observeConnect } from '../checks/observe.js';
+import { directReads } from './server-conn.js';
 import type { BackendRuntime, AssignFailure } from './backend.js';
 import type { ServerRuntime } from './server.js';
 import type { Waiter } from './queue.js';
@@ -35,6 +36,12 @@ export interface ConnectRequest {
   avoid?: ServerRuntime;
   /** The server came from persistence (a cookie, use-server): HAProxy's SF_DIRECT. */
   direct?: boolean;
+  /**
+   * The caller takes reads through server-conn.ts's adopt() (the HTTP engine), so a plain TCP
+   * connection may deliver them without the stream machinery (directReads). The TCP engine
+   * pipes sockets and leaves this unset.
+   */
+  directReads?: boolean;
 }
 
 /** Load-balancing algorithms of HAProxy's "hash" kind (BE_LB_KIND_HI): their choice is deterministic. */
@@ -80,14 +87,15 @@ function tune(socket: Socket): void {
  * Opens a connection to `server`; with `ssl` on the server line it is a TLS connection, and the
  * event that says it is usable is 'secureConnect' instead of 'connect'.
  */
-export function openServerSocket(server: ServerRuntime, frontendPort: number): { socket: Socket; ready: 'connect' | 'secureConnect' } {
-  const opened = openRawServerSocket(server, frontendPort);
+export function openServerSocket(server: ServerRuntime, frontendPort: number, direct = false): { socket: Socket; ready: 'connect' | 'secureConnect' } {
+  // `proto h2` hands the socket to node:http2, which reads it as a stream.
+  const opened = openRawServerSocket(server, frontendPort, direct && server.config.proto !== 'h2');
   // `proto h2`: the engine speaks HTTP/1.1 to a virtual socket that speaks HTTP/2 to the server.
   if (server.config.proto === 'h2') return { socket: h2ServerSocket(opened.socket, opened.ready, opened.ready === 'secureConnect'), ready: 'connect' };
   return opened;
 }
 
-function openRawServerSocket(server: ServerRuntime, frontendPort: number): { socket: Socket; ready: 'connect' | 'secureConnect' } {
+function openRawServerSocket(server: ServerRuntime, frontendPort: number, direct: boolean): { socket: Socket; ready: 'connect' | 'secureConnect' } {
   const t = server.target;
   const c = server.config;
   if (c.ssl && t.kind === 'inet') {
@@ -107,7 +115,8 @@ function openRawServerSocket(server: ServerRuntime, frontendPort: number): { soc
     tune(socket);
     return { socket, ready: 'secureConnect' };
   }
-  const socket = t.kind === 'unix' ? netConnect({ path: t.path }) : netConnect({ host: t.host, port: server.portFor(frontendPort) });
+  const onread = direct ? directReads(() => socket) : undefined;
+  const socket: Socket = t.kind === 'unix' ? netConnect({ path: t.path, onread }) : netConnect({ host: t.host, port: server.portFor(frontendPort), onread });
   tune(socket);
   return { socket, ready: 'connect' };
 }
@@ -172,7 +181,7 @@ export function connectToServer(req: ConnectRequest, done: (r: ConnectResult) =>
     const connectStart = Date.now();
     server.counters.connect++;
     backend.counters.connect++;
-    const { socket: s, ready } = openServerSocket(server, req.frontendPort);
+    const { socket: s, ready } = openServerSocket(server, req.frontendPort, req.directReads === true);
     socket = s;
     const onFail = (kind: 'connect-refused' | 'connect-timeout') => {
       if (timer) clearTimeout(timer);

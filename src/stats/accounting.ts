@@ -28,38 +28,36 @@ import type { BackendRuntime } from '../runtime/backend.js';
 const denied = (termination: string) => termination.startsWith('P');
 const answered = (termination: string) => termination.startsWith('L');
 
-/** The socket counts already added to the h1 byte counters (a connection carries several transactions). */
-const wire = new WeakMap<Socket, { read: number; written: number }>();
-
-/** Adds what `s` read and wrote since the last call to `m`'s h1 byte counters (in = read). */
-function countWire(s: Socket, m: MuxCounters): void {
-  let w = wire.get(s);
-  if (!w) wire.set(s, (w = { read: 0, written: 0 }));
-  m.h1BytesIn += s.bytesRead - w.read;
-  m.h1BytesOut += s.bytesWritten - w.written;
-  w.read = s.bytesRead;
-  w.written = s.bytesWritten;
-}
-
 /**
- * At a request's start only the bytes read can have moved since the previous transaction's end
- * (which counted both directions): Socket.bytesWritten copies the write queue at each call.
+ * Connections whose wire bytes already count in some h1 byte counters. Their bytes are read from
+ * the socket when the stats are (MuxCounters.h1In/h1Out) and added for good when they close, so
+ * a request pays nothing for them (reading Socket.bytesWritten copies the write queue).
  */
-function countWireRead(s: Socket, m: MuxCounters): void {
-  const w = wire.get(s);
-  if (!w) return countWire(s, m);
-  m.h1BytesIn += s.bytesRead - w.read;
-  w.read = s.bytesRead;
+const metered = new WeakSet<Socket>();
+
+/** Counts `s`'s bytes in `m` (in = read) from now until it closes, all of them since it opened. */
+function meterWire(s: Socket, m: MuxCounters, onClose?: () => void): void {
+  metered.add(s);
+  if (s.destroyed) {
+    m.h1BytesIn += s.bytesRead;
+    m.h1BytesOut += s.bytesWritten;
+    return;
+  }
+  m.h1Live.add(s);
+  s.once('close', () => {
+    m.h1Live.delete(s);
+    m.h1BytesIn += s.bytesRead;
+    m.h1BytesOut += s.bytesWritten ?? 0;
+    onClose?.();
+  });
 }
 
 /** A client connection of an HTTP/1 frontend, counted once (open until it closes). */
 function countClientConnection(s: Socket, m: MuxCounters): void {
-  if (wire.has(s)) return;
-  wire.set(s, { read: 0, written: 0 });
+  if (metered.has(s)) return;
   m.h1TotalConns++;
-  if (s.destroyed) return;
-  m.h1OpenConns++;
-  s.once('close', () => m.h1OpenConns--);
+  if (!s.destroyed) m.h1OpenConns++;
+  meterWire(s, m, () => m.h1OpenConns--);
 }
 
 /** HTTP/2 streams run through the same engine; they are not HTTP/1 figures. */
@@ -72,7 +70,6 @@ export function countStreamStart(txn: HttpTxn): void {
   countClientConnection(txn.session.client, m);
   m.h1OpenStreams++;
   m.h1TotalStreams++;
-  countWireRead(txn.session.client, m);
   txn.statsStreamOpen = true;
 }
 
@@ -84,11 +81,10 @@ function countStreamEnd(txn: HttpTxn): void {
   // Counted when the request arrived; without a request, a stream existed if some bytes came.
   if (txn.statsStreamOpen) fe.h1OpenStreams--;
   else if (txn.firstByteAt > 0) fe.h1TotalStreams++;
-  countWire(txn.session.client, fe);
   // A backend's h1 connections and streams are its connection counters (see columns.ts).
   const server = txn.connect?.socket;
   const be = txn.backend?.counters.mux;
-  if (server && be) countWire(server, be);
+  if (server && be && !metered.has(server)) meterWire(server, be);
 }
 
 /**

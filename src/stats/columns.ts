@@ -446,8 +446,8 @@ export const COLUMNS: readonly Column[] = [
   // and each attempt or reuse carried a stream.
   h1Backend(mux(121, 'h1_total_connections', 'MCP', 'FB', "Total number of connections", (m) => m.h1TotalConns), (c) => c.connect),
   h1Backend(mux(122, 'h1_total_streams', 'MCP', 'FB', "Total number of streams", (m) => m.h1TotalStreams), (c) => c.connect + c.reuse),
-  mux(123, 'h1_bytes_in', 'MCP', 'FB', "Total number of bytes received", (m) => m.h1BytesIn),
-  mux(124, 'h1_bytes_out', 'MCP', 'FB', "Total number of bytes send", (m) => m.h1BytesOut),
+  mux(123, 'h1_bytes_in', 'MCP', 'FB', "Total number of bytes received", (m) => m.h1In()),
+  mux(124, 'h1_bytes_out', 'MCP', 'FB', "Total number of bytes send", (m) => m.h1Out()),
   mux(125, 'h1_spliced_bytes_in', 'MCP', 'FB', "Total number of bytes received using kernel splicing", (m) => m.h1SplicedBytesIn),
   mux(126, 'h1_spliced_bytes_out', 'MCP', 'FB', "Total number of bytes sendusing kernel splicing", (m) => m.h1SplicedBytesOut),
 ];

@@ -4,6 +4,7 @@
  * listener, backend and server, created once, never a map lookup per request.
  * The renderers read them through the snapshot model (model.ts).
  */
+import type { Socket } from 'node:net';
 import { FreqCtr, SwRate } from './freq.js';
 
 /** Index into `httpRsp` for an HTTP status: 0 = 1xx ... 4 = 5xx, 5 = other. */
@@ -34,10 +35,27 @@ export class MuxCounters {
   h1OpenStreams = 0;
   h1TotalConns = 0;
   h1TotalStreams = 0;
+  /** Bytes of the connections that closed; the open ones are read live (h1In/h1Out). */
   h1BytesIn = 0;
   h1BytesOut = 0;
   h1SplicedBytesIn = 0;
   h1SplicedBytesOut = 0;
+  /** Open connections whose wire bytes count here (stats/accounting.ts meterWire). */
+  readonly h1Live = new Set<Socket>();
+
+  /** h1_bytes_in: what the closed connections read, plus what the open ones have read so far. */
+  h1In(): number {
+    let n = this.h1BytesIn;
+    for (const s of this.h1Live) n += s.bytesRead;
+    return n;
+  }
+
+  /** h1_bytes_out, as h1In for the bytes written. */
+  h1Out(): number {
+    let n = this.h1BytesOut;
+    for (const s of this.h1Live) n += s.bytesWritten ?? 0;
+    return n;
+  }
 }
 
 /** Counters of a frontend, and of each listener when `option socket-stats` is set. */

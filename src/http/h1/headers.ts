@@ -92,6 +92,7 @@ export function hasToken(h: HeaderList, name: string, token: string): boolean {
 }
 
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade'];
+const HOP_BY_HOP_SET: ReadonlySet<string> = new Set(HOP_BY_HOP);
 
 /**
  * RFC 9110 7.6.1 hop-by-hop removal: the Connection header, every header it names, and the
@@ -102,11 +103,19 @@ const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'te', 'trail
  * close/keep-alive tokens (see stripConnectionOptions). Use this for protocol conversion.
  */
 export function removeHopByHop(h: HeaderList, keepUpgrade = false): HeaderList {
-  const drop = new Set(HOP_BY_HOP);
-  for (const t of headerTokens(h, 'connection')) drop.add(t);
-  if (keepUpgrade) drop.delete('upgrade');
+  // The names a Connection header lists (rare beyond close/keep-alive): a set only then.
+  let named: Set<string> | undefined;
+  for (let i = 0; i < h.length; i += 2) {
+    if (h[i] !== 'connection') continue;
+    named ??= new Set();
+    for (const t of splitList(h[i + 1]!)) named.add(t.toLowerCase());
+  }
   const out: HeaderList = [];
-  for (let i = 0; i < h.length; i += 2) if (!drop.has(h[i]!)) out.push(h[i]!, h[i + 1]!);
+  for (let i = 0; i < h.length; i += 2) {
+    const name = h[i]!;
+    if ((HOP_BY_HOP_SET.has(name) || named?.has(name) === true) && !(keepUpgrade && name === 'upgrade')) continue;
+    out.push(name, h[i + 1]!);
+  }
   return out;
 }
 
