@@ -16,7 +16,7 @@ import { parseRequestHead, type ParsedRequest } from './h1/request.js';
 import { parseResponseHead, type ParsedResponse } from './h1/response.js';
 import { ChunkedDecoder } from './h1/chunked.js';
 import { hasHeader, hasToken } from './h1/headers.js';
-import { responseHeadText, serializeRequestHead, serializeResponseHead } from './h1/serialize.js';
+import { requestHeadText, responseHeadText, serializeResponseHead } from './h1/serialize.js';
 import { DEFAULT_H1_LIMITS, type H1Limits } from './h1/limits.js';
 import { proxiedErrorBytes, rawErrorBytes } from './errors.js';
 import { prepareRequestHeaders, prepareResponseHeaders, type ConnMode, connModeOf } from './forwarding.js';
@@ -37,6 +37,7 @@ import type { SessionStick } from '../runtime/stick.js';
 import { connInfo } from '../tcp/conninfo.js';
 import { observeHttpFailure, observeHttpStatus } from '../checks/observe.js';
 import { bindServerSession, type KillCause } from '../runtime/admin.js';
+import { Deadline } from '../core/deadline.js';
 
 /** What a session writes into the process log for each transaction (the log module formats it). */
 export type TxnLogger = (txn: HttpTxn) => void;
@@ -119,15 +120,14 @@ export class HttpSession {
   private requestsSeen = 0;
   /** The client half-closed (FIN): no more requests will come than those already received. */
   private clientEnded = false;
+  /** The head timeout (http-request / http-keep-alive): moved at every request, rarely expires. */
+  private readonly headTimeout = new Deadline(() => this.onHeadTimeout());
   /**
-   * The head timeout (http-request / http-keep-alive) is a deadline, checked by one timer that is
-   * re-armed only when it fires early or a nearer deadline comes: keep-alive requests move the
-   * deadline without creating and cancelling a timer each (measured: a visible part of the CPU
-   * per request). headDeadline 0: no head timeout running.
+   * `timeout server` while a request uses a server connection: inactivity on that connection,
+   * moved at each read and write (the socket's own timeout would re-arm a Node timer each time).
    */
-  private headDeadline = 0;
-  private headTimer: NodeJS.Timeout | undefined;
-  private headTimerDue = 0;
+  private readonly serverTimeout = new Deadline(() => this.onServerTimeout());
+  private serverTimeoutMs = 0;
   private serverSock: Socket | undefined;
   private server: ServerRuntime | undefined;
   private backend: BackendRuntime | undefined;
@@ -278,7 +278,7 @@ export class HttpSession {
       // one was served. HAProxy answers it as when the FIN comes on an idle connection.
       if (this.clientEnded) return this.incompleteAtFin();
       // The first byte of a keep-alive request switches from http-keep-alive to http-request.
-      if (this.requestsSeen > 0 && this.headDeadline === 0) this.armHeadTimer(true);
+      if (this.requestsSeen > 0 && !this.headTimeout.running) this.armHeadTimer(true);
       return;
     }
     this.clearHeadTimer();
@@ -301,43 +301,11 @@ export class HttpSession {
     const t = this.fe.timeouts;
     // Before the first byte of a keep-alive request, http-keep-alive applies; then http-request.
     const ms = first && this.requestsSeen === 0 ? t.httpRequest : this.pending?.length ? t.httpRequest : t.httpKeepAlive;
-    if (ms <= 0) {
-      this.headDeadline = 0;
-      return;
-    }
-    const due = Date.now() + ms;
-    this.headDeadline = due;
-    if (this.headTimer !== undefined && this.headTimerDue <= due) return; // fires first, then re-arms
-    this.startHeadTimer(due);
+    this.headTimeout.set(ms);
   }
 
-  private startHeadTimer(due: number): void {
-    if (this.headTimer !== undefined) clearTimeout(this.headTimer);
-    this.headTimerDue = due;
-    this.headTimer = setTimeout(this.onHeadTimer, Math.max(1, due - Date.now()));
-  }
-
-  private readonly onHeadTimer = (): void => {
-    this.headTimer = undefined;
-    const due = this.headDeadline;
-    if (due === 0) return;
-    if (Date.now() < due) return this.startHeadTimer(due);
-    this.headDeadline = 0;
-    this.onHeadTimeout();
-  };
-
-  /** Stops the head timeout (the timer itself is left to fire and find nothing to do). */
   private clearHeadTimer(): void {
-    this.headDeadline = 0;
-  }
-
-  /** Cancels the head timer for good: the session is closing. */
-  private dropHeadTimer(): void {
-    this.headDeadline = 0;
-    if (this.headTimer !== undefined) {
-      clearTimeout(this.headTimer);
-      this.headTimer = undefined;
-    }
+    this.headTimeout.stop();
   }
 
   private onHeadTimeout(): void {
@@ -731,9 +699,8 @@ export class HttpSession {
     // Request head, adjusted for the server side.
     const req = txn.req!;
     const headers = prepareRequestHeaders(txn, this.connMode, this.client, this.listener);
-    const head = serializeRequestHead(req.head, headers);
-    // A fresh connection gets its inactivity timeout once; a pooled one already has it.
-    if (!r.reused) sock.setTimeout(this.backend!.timeouts.server || 0);
+    const head = requestHeadText(req.head, headers); // latin1: its length is its size in bytes
+    this.serverTimeoutMs = this.backend!.timeouts.server || 0;
     adopt(sock, this.serverEvents);
     sock.resume();
     // Send the head together with body bytes already received, in one write when possible.
@@ -743,11 +710,11 @@ export class HttpSession {
     this.retryBody = this.reqBodyDone && head.length + this.reqBufferedBytes <= this.limits.bufsize && this.retryOn.l7 ? body : undefined;
     this.reqBuffered = [];
     this.reqBufferedBytes = 0;
-    if (chunks) {
-      const framed = encodeChunked(body, this.reqBodyDone ? lastChunk(chunks.trailers) : undefined);
-      sock.write(framed.length > 0 ? Buffer.concat([head, ...framed]) : head);
-    } else if (body.length > 0) sock.write(Buffer.concat([head, ...body]));
-    else sock.write(head);
+    const framed = chunks ? encodeChunked(body, this.reqBodyDone ? lastChunk(chunks.trailers) : undefined) : body;
+    // A head alone goes out as a string: Node writes a short one without a Buffer in between.
+    if (framed.length > 0) sock.write(Buffer.concat([Buffer.from(head, 'latin1'), ...framed]));
+    else sock.write(head, 'latin1');
+    this.serverTimeout.set(this.serverTimeoutMs);
     if (this.reqBodyDone) txn.requestSentAt = Date.now();
   }
 
@@ -783,6 +750,7 @@ export class HttpSession {
     txn.bytesIn += used;
     const sock = this.serverSock;
     if (sock && !this.pendingService) {
+      this.serverTimeout.set(this.serverTimeoutMs);
       // Straight through: a content-length body as it came, a chunked one re-framed.
       if (chunks) {
         writeChunked(sock, d, ranges, this.reqBodyDone ? lastChunk(chunks.trailers) : undefined);
@@ -834,6 +802,7 @@ export class HttpSession {
     }
     const txn = this.txn;
     if (!txn) return;
+    this.serverTimeout.set(this.serverTimeoutMs);
     if (!this.res) {
       this.resPending = this.resPending ? Buffer.concat([this.resPending, d]) : d;
       this.tryParseResponse(txn);
@@ -1074,6 +1043,7 @@ export class HttpSession {
 
   private enterTunnel(txn: HttpTxn): void {
     this.state = State.Tunnel;
+    this.serverTimeout.stop(); // the sockets' own timeouts govern a tunnel
     const tunnel = this.backend?.timeouts.tunnel || 0;
     const rest = this.resPending;
     this.resPending = undefined;
@@ -1101,8 +1071,9 @@ export class HttpSession {
     const reusable = !serverClosed && !txn.serverClose && this.reqBodyDone && this.connMode !== 'close' && this.connMode !== 'server-close' && sock !== undefined;
     this.res = undefined;
     this.resChunks = undefined;
+    this.serverTimeout.stop();
     if (sock) {
-      if (reusable && this.server?.usable) this.server.parkIdle(sock);
+      if (reusable && this.server?.usable) this.server.parkIdle(sock, this.serverTimeoutMs);
       else discard(sock);
     }
     this.serverSock = undefined;
@@ -1151,6 +1122,7 @@ export class HttpSession {
 
   /** Drops the server side of the current transaction (error or local reply). */
   private discardServer(): void {
+    this.serverTimeout.stop();
     if (this.attempt) {
       this.attempt.abort();
       this.attempt = undefined;
@@ -1210,7 +1182,8 @@ export class HttpSession {
 
   private closeAfterFlush(): void {
     this.state = State.Closed;
-    this.dropHeadTimer();
+    this.headTimeout.dispose();
+    this.serverTimeout.dispose();
     this.discardServer();
     this.client.end();
     // A client that never reads its response must not keep the connection forever.
@@ -1222,7 +1195,8 @@ export class HttpSession {
   close(): void {
     if (this.state === State.Closed && this.finalized) return;
     this.state = State.Closed;
-    this.dropHeadTimer();
+    this.headTimeout.dispose();
+    this.serverTimeout.dispose();
     if (this.tarpitTimer) clearTimeout(this.tarpitTimer);
     if (this.txn && !this.txn.ended) this.endTransaction(false);
     this.discardServer();

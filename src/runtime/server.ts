@@ -4,7 +4,8 @@
  */
 import type { Socket } from 'node:net';
 import { readFileSync } from 'node:fs';
-import { adopt, discard } from './server-conn.js';
+import { adopt, discard, type ServerConnHandler } from './server-conn.js';
+import { Deadline } from '../core/deadline.js';
 import type { Server } from '../config/model.js';
 import type { LbServer } from '../lb/index.js';
 import type { CheckScheduler } from '../checks/index.js';
@@ -24,6 +25,10 @@ function readOptional(path: string | true | undefined): string | undefined {
 
 /** Idle connections kept per server. */
 const MAX_IDLE = 256;
+
+/** What a parked connection carries: when it was parked, its idle limit, its pool handler. */
+const IDLE = Symbol('portico.idleConn');
+type IdleSocket = Socket & { [IDLE]?: { since: number; ms: number; handler: ServerConnHandler } };
 
 export type ServerTarget =
   | { kind: 'inet'; host: string; port: number | undefined; portOffset: number | undefined }
@@ -109,19 +114,50 @@ export class ServerRuntime {
 
   /**
    * Parks a server connection for reuse; it is dropped if the server speaks, closes, or stays
-   * idle past its inactivity timeout (`timeout server`, set when it was opened).
+   * idle `idleMs` (the backend's `timeout server`; 0: no limit).
    */
-  parkIdle(sock: Socket): void {
-    const drop = () => {
-      const i = this.idle.indexOf(sock);
-      if (i >= 0) this.idle.splice(i, 1);
-      discard(sock);
-    };
-    adopt(sock, { data: drop, end: drop, error: drop, close: drop, timeout: drop, drain() {} });
+  parkIdle(sock: Socket, idleMs: number): void {
+    const s = sock as IdleSocket;
+    let st = s[IDLE];
+    if (st === undefined) {
+      // One handler per connection (it belongs to this server for its whole life).
+      const drop = () => this.dropIdle(sock);
+      st = s[IDLE] = { since: 0, ms: 0, handler: { data: drop, end: drop, error: drop, close: drop, timeout: drop, drain() {} } };
+    }
+    const now = Date.now();
+    st.since = now;
+    st.ms = idleMs;
+    adopt(sock, st.handler);
     this.idle.push(sock);
     // A bounded pool per server: the oldest idle connection goes first.
     if (this.idle.length > MAX_IDLE) discard(this.idle.shift()!);
+    if (idleMs > 0 && !this.idleSweep.running) this.idleSweep.set(idleMs, now);
   }
+
+  private dropIdle(sock: Socket): void {
+    const i = this.idle.indexOf(sock);
+    if (i >= 0) this.idle.splice(i, 1);
+    discard(sock);
+  }
+
+  /** Idle connections past their limit are dropped; the sweep comes back for the next one due. */
+  private readonly idleSweep = new Deadline(() => {
+    const now = Date.now();
+    let next = 0;
+    for (let i = 0; i < this.idle.length; ) {
+      const st = (this.idle[i] as IdleSocket)[IDLE];
+      if (st !== undefined && st.ms > 0) {
+        const due = st.since + st.ms;
+        if (due <= now) {
+          discard(this.idle.splice(i, 1)[0]!);
+          continue;
+        }
+        if (next === 0 || due < next) next = due;
+      }
+      i++;
+    }
+    if (next > 0) this.idleSweep.set(next - now, now);
+  }, true);
 
   /** Takes an idle connection that is still open (its next owner adopts it), or undefined. */
   takeIdle(): Socket | undefined {

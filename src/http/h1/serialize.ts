@@ -8,7 +8,12 @@ function headerLines(headers: HeaderList): string {
 }
 
 export function serializeRequestHead(head: HttpRequestHead, headers: HeaderList = head.headers): Buffer {
-  return Buffer.from(head.method + ' ' + head.uri + ' ' + head.version + '\r\n' + headerLines(headers) + '\r\n', 'latin1');
+  return Buffer.from(requestHeadText(head, headers), 'latin1');
+}
+
+/** The request head as text (latin1: one byte per character). */
+export function requestHeadText(head: HttpRequestHead, headers: HeaderList = head.headers): string {
+  return head.method + ' ' + head.uri + ' ' + head.version + '\r\n' + headerLines(headers) + '\r\n';
 }
 
 /**
