@@ -20,6 +20,7 @@
 //   BENCH_RESULTS       output directory (default bench/results)
 
 import fs from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,6 +60,10 @@ const ROUNDS = Math.round(envNum('BENCH_ROUNDS', 2, 1, 20));
 const ONLY = (process.env.BENCH_ONLY ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
 const LARGE_ORIGIN = (process.env.BENCH_LARGE_ORIGIN ?? 'auto').toLowerCase();
 const RESULTS_DIR = path.resolve(process.env.BENCH_RESULTS ?? path.join(HERE, 'results'));
+// BENCH_PIN=1: each proxy on CPU 1 alone, wrk and the origin on CPU 0 (taskset), so that "one
+// core" means one core: the proxy's figure is what one core of its own gives.
+const PIN = process.env.BENCH_PIN === '1';
+const PINNABLE = new Set(['keepalive', 'close', 'large', 'tcp', 'https']);
 const PORTICO_CMD = process.env.BENCH_PORTICO_CMD
   ? process.env.BENCH_PORTICO_CMD.trim().split(/\s+/)
   : [process.execPath, path.join(ROOT, 'dist', 'cli.js'), '-db', '-f'];
@@ -106,6 +111,18 @@ function writeCfg(name, text) {
 }
 
 const log = (...a) => console.error('[bench]', ...a);
+if (PIN && (os.cpus().length < 2 || probeCommand('taskset', ['-V']) === null)) {
+  console.error('BENCH_PIN=1 needs 2 CPUs and taskset (util-linux)');
+  process.exit(2);
+}
+
+/** BENCH_PIN: binds every thread of `pid` to `cpu`. */
+function pinTo(pid, cpu) {
+  const r = spawnSync('taskset', ['-a', '-p', '-c', String(cpu), String(pid)], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`taskset -p ${cpu} ${pid} failed: ${(r.stderr || r.error?.message || '').trim()}`);
+}
+/** The CPU wrk runs on (BENCH_PIN: 0, with the origin), or undefined. */
+let wrkCpu = PIN ? 0 : undefined;
 
 // ---------------------------------------------------------------- process helpers
 /** Start a haproxy process on a config text; resolves once it answers 200 on `port` (over TLS with `tls`). */
@@ -155,7 +172,7 @@ async function wrkOnce(port, kind, seconds, threads = THREADS, tls = false) {
     if (!h.handshakes) throw new Error(`no handshake completed (${h.warnings.join('; ') || 'see client output'})`);
     return { value: h.perSec, requestsPerSec: h.perSec, requests: h.handshakes, latencyAvgMs: undefined, warnings: h.warnings, command: h.command };
   }
-  const w = await runWrk({ url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}/`, seconds, threads, conns: CONNS, headers: HEADERS[kind] });
+  const w = await runWrk({ url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}/`, seconds, threads, conns: CONNS, headers: HEADERS[kind], cpu: wrkCpu });
   const value = kind === 'mibps' ? (w.bytesPerSec ?? 0) / 1024 ** 2 : w.requestsPerSec;
   const e = w.socketErrors;
   const warnings = [];
@@ -207,7 +224,8 @@ const configs = {};
  * figure is the mean of the rounds.
  */
 async function scenario(id, { mode, originPort, kind, expectBytes, baseline = false, threads = 1, crt }) {
-  const row = { scenario: id, title: TITLES[id], unit: UNITS[kind], mode };
+  const row = { scenario: id, title: TITLES[id], unit: UNITS[kind], mode, pinned: PIN && PINNABLE.has(id) };
+  wrkCpu = row.pinned ? 0 : undefined;
   const tls = Boolean(crt);
   configs[id] = proxyConfig({ mode, port: '<PORT>', originPort: '<ORIGIN_PORT>', threads, crt: crt && '<PEM>' });
   // With threads > 1 wrk gets as many threads, so that the load generator is not the limit.
@@ -231,6 +249,7 @@ async function scenario(id, { mode, originPort, kind, expectBytes, baseline = fa
       const r = await attempt(async () => {
         t.port = await freePort();
         t.child = await t.launch(t.port);
+        if (PIN && PINNABLE.has(id)) pinTo(t.child.pid, 1);
         await checkResponse(t.port, expectBytes, tls);
       });
       if (r?.error) {
@@ -317,6 +336,7 @@ async function startLargeOrigin() {
         child = await startHaproxy('origin-large-haproxy', largeOriginHaproxyConfig(port, file), port);
       }
       started.push({ kind, port, child });
+      if (PIN) pinTo(child.pid, 0);
       await checkResponse(port, LARGE_BYTES);
       return { ok: true };
     });
@@ -410,6 +430,7 @@ async function main() {
     const r = await attempt(async () => {
       const child = await startHaproxy('origin-small', smallOriginConfig(port), port);
       small = { port, child };
+      if (PIN) pinTo(child.pid, 0);
       await checkResponse(port, Buffer.byteLength(SMALL_BODY));
       const m = await measure(port, 'rps', { seconds: 3, warmup: 1 });
       origins.small = {
@@ -470,7 +491,7 @@ async function main() {
   const per = Math.max(1, Math.round(SECONDS / ROUNDS));
   const header = [
     '',
-    `portico vs HAProxy: wrk -t${THREADS} -c${CONNS}, ${ROUNDS} interleaved round(s) of ${per}s per target after a ${WARMUP}s warm-up; one proxy process each (HAProxy nbthread 1); loopback; ${os.cpus().length} CPUs shared by wrk, origin and proxy`,
+    `portico vs HAProxy: wrk -t${THREADS} -c${CONNS}, ${ROUNDS} interleaved round(s) of ${per}s per target after a ${WARMUP}s warm-up; one proxy process each (HAProxy nbthread 1); loopback; ${PIN ? `pinned (BENCH_PIN): each proxy alone on CPU 1, wrk and the origin on CPU 0 (${[...PINNABLE].join(', ')}; other rows unpinned)` : `${os.cpus().length} CPUs shared by wrk, origin and proxy`}`,
     origins.small ? `small origin: ${origins.small.description}; alone ${fmtNum(origins.small.directRps)} req/s` : null,
     origins.large ? `large origin: ${origins.large.kind} (${origins.large.description}); probe MiB/s direct: ${Object.entries(origins.large.probe).map(([k, v]) => `${k} ${v?.mibps ? fmtNum(v.mibps) : v?.error ? 'error' : '-'}`).join(', ')}` : null,
     '',

@@ -26,14 +26,15 @@ export function parseWrk(out) {
 }
 
 /**
- * wrk -t{threads} -c{conns} -d{seconds}s [--latency] [-H header] url.
+ * wrk -t{threads} -c{conns} -d{seconds}s [--latency] [-H header] url, on CPU `cpu` when given.
  * Bounded: killed if it runs more than seconds + 15 s.
  */
-export async function runWrk({ url, seconds, threads = 1, conns = 50, headers = [], timeoutSec = 5 }) {
+export async function runWrk({ url, seconds, threads = 1, conns = 50, headers = [], timeoutSec = 5, cpu }) {
   const args = [`-t${threads}`, `-c${conns}`, `-d${seconds}s`, `--timeout`, `${timeoutSec}s`];
   for (const h of headers) args.push('-H', h);
   args.push(url);
-  const child = start('wrk', 'wrk', args);
+  // `cpu`: wrk bound to that CPU (BENCH_PIN).
+  const child = cpu === undefined ? start('wrk', 'wrk', args) : start('wrk', 'taskset', ['-c', String(cpu), 'wrk', ...args]);
   const limitMs = (seconds + 15) * 1000;
   const res = await Promise.race([child.exited, sleep(limitMs).then(() => null)]);
   if (res === null) {
