@@ -1,3 +1,5 @@
+import { now as clockNow } from './clock.js';
+
 /**
  * A timeout that moves often and rarely expires, such as an HTTP connection's head timeout or
  * its server's inactivity timeout. It keeps one timer, re-armed only when the timer fires before
@@ -18,7 +20,7 @@ export class Deadline {
   ) {}
 
   /** Expires `ms` from `now`; `ms` <= 0 stops it. */
-  set(ms: number, now = Date.now()): void {
+  set(ms: number, now = clockNow()): void {
     if (ms <= 0) {
       this.due = 0;
       return;

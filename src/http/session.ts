@@ -38,12 +38,20 @@ import { connInfo } from '../tcp/conninfo.js';
 import { observeHttpFailure, observeHttpStatus } from '../checks/observe.js';
 import { bindServerSession, type KillCause } from '../runtime/admin.js';
 import { Deadline } from '../core/deadline.js';
+import { now } from '../core/clock.js';
 
 /** What a session writes into the process log for each transaction (the log module formats it). */
 export type TxnLogger = (txn: HttpTxn) => void;
 
 export function startHttpSession(rt: Runtime, fe: FrontendRuntime, client: Socket, listener: Listener, done: () => void, tls?: TlsInfo): void {
   new HttpSession(rt, fe, client, listener, done, tls).start();
+}
+
+const SESSION = Symbol('portico.httpSession');
+
+/** The HTTP/1 session running on a client connection, if any (for a soft stop's bookkeeping). */
+export function httpSessionOf(client: Socket): HttpSession | undefined {
+  return (client as Socket & { [SESSION]?: HttpSession })[SESSION];
 }
 
 const enum State {
@@ -205,7 +213,7 @@ export class HttpSession {
   /** Stick counters tracked by this connection (undefined when no proxy has a stick table). */
   readonly stick: SessionStick | undefined;
   /** For the log: when the current stream began (accept, then each response's end) and its request's first byte. */
-  streamAcceptedAt: number = Date.now();
+  streamAcceptedAt: number = now();
   firstByteAt = 0;
 
   constructor(
@@ -237,8 +245,15 @@ export class HttpSession {
     this.stick = connInfo(client)?.stick ?? rt.stick?.session(client.remoteAddress);
   }
 
+  /** The transaction in progress (request received, not ended), if any. */
+  get currentTransaction(): HttpTxn | undefined {
+    const txn = this.txn;
+    return txn && !txn.ended ? txn : undefined;
+  }
+
   start(): void {
     const c = this.client;
+    (c as Socket & { [SESSION]?: HttpSession })[SESSION] = this;
     c.setNoDelay(true);
     c.on('data', (d: Buffer) => this.onClientData(d));
     c.on('end', () => this.onClientEnd());
@@ -254,7 +269,7 @@ export class HttpSession {
   private onClientData(d: Buffer): void {
     switch (this.state) {
       case State.Head:
-        if (!this.pending?.length) this.firstByteAt = Date.now();
+        if (!this.pending?.length) this.firstByteAt = now();
         this.pending = this.pending ? Buffer.concat([this.pending, d]) : d;
         this.tryParseRequest();
         return;
@@ -284,8 +299,8 @@ export class HttpSession {
     this.clearHeadTimer();
     if (r.kind === 'error') {
       this.fe.counters.failedReq++;
-      this.stick?.badRequest(Date.now());
-      this.txn = new HttpTxn(this, undefined, Date.now());
+      this.stick?.badRequest(now());
+      this.txn = new HttpTxn(this, undefined, now());
       this.txn.status = r.status;
       this.txn.termination = 'PR--';
       this.txn.badRequest = true;
@@ -317,7 +332,7 @@ export class HttpSession {
     const ignoreProbe = this.requestsSeen === 0 && !this.pending?.length && this.fe.config.options['http-ignore-probes'] === true;
     if (ignoreProbe) return this.close();
     this.fe.counters.failedReq++;
-    this.txn = new HttpTxn(this, undefined, Date.now());
+    this.txn = new HttpTxn(this, undefined, now());
     this.txn.status = 408;
     this.txn.termination = 'cR--';
     this.finishWithRaw(408);
@@ -329,7 +344,7 @@ export class HttpSession {
       if (this.pending?.length) return this.incompleteAtFin();
       if (this.requestsSeen === 0 && this.fe.config.options['http-ignore-probes'] !== true) {
         // Closed before a first request: HAProxy logs it (400, CR--, "<BADREQ>") and answers nothing.
-        const txn = new HttpTxn(this, undefined, Date.now());
+        const txn = new HttpTxn(this, undefined, now());
         txn.status = 400;
         txn.termination = 'CR--';
         txn.ended = true;
@@ -354,7 +369,7 @@ export class HttpSession {
   private incompleteAtFin(): void {
     this.clearHeadTimer();
     this.fe.counters.failedReq++;
-    this.txn = new HttpTxn(this, undefined, Date.now());
+    this.txn = new HttpTxn(this, undefined, now());
     this.txn.status = 400;
     this.txn.termination = 'CR--';
     this.txn.badRequest = true;
@@ -387,13 +402,13 @@ export class HttpSession {
   // ---------------------------------------------------------------- transactions
 
   private beginTransaction(req: ParsedRequest): void {
-    const now = Date.now();
-    const txn = new HttpTxn(this, req, now);
+    const at = now();
+    const txn = new HttpTxn(this, req, at);
     txn.bytesIn = req.consumed; // bytes in are the client's, as received (the body adds its own)
     this.txn = txn;
     this.state = State.Forwarding;
-    this.fe.counters.countRequest(now);
-    this.stick?.request(now);
+    this.fe.counters.countRequest(at);
+    this.stick?.request(at);
     txn.closeAfter = !req.keepAlive || req.clAndTe || this.connMode === 'close' || this.connMode === 'server-close-client-close';
 
     // Nothing of a previous response may leak into this one (after an error page the client
@@ -469,7 +484,7 @@ export class HttpSession {
         cookieCfg,
         req.head.headers,
         backend.cookieServers,
-        { persist: backend.config.options['persist'] === true, forcePersist: false, ignorePersist: false, assigned: verdict.server !== undefined, nowSec: Math.floor(Date.now() / 1000) },
+        { persist: backend.config.options['persist'] === true, forcePersist: false, ignorePersist: false, assigned: verdict.server !== undefined, nowSec: Math.floor(now() / 1000) },
         this.cookie,
       );
       if (!txn.preferred && this.cookie.server >= 0) txn.preferred = backend.servers[this.cookie.server];
@@ -518,7 +533,7 @@ export class HttpSession {
     this.bodyGate = undefined;
     if (g.timer) clearTimeout(g.timer);
     // The request counts as received once the wait is over (the log's TR, as HAProxy's).
-    if (this.txn) this.txn.startedAt = Date.now();
+    if (this.txn) this.txn.startedAt = now();
     g.resume();
   }
 
@@ -552,7 +567,7 @@ export class HttpSession {
 
   /** What the load balancer may read from this request (hash expression, POST body). */
   private lbRequest(txn: HttpTxn, backend: BackendRuntime): LbRequest {
-    const lb: LbRequest = { src: this.client.remoteAddress, head: txn.req!.head };
+    const lb: LbRequest = { src: this.conn.src || undefined, head: txn.req!.head };
     const name = backend.lb.name;
     if (name === 'hash') {
       const expr = balanceInput(backend).hash;
@@ -675,7 +690,7 @@ export class HttpSession {
 
   private onConnected(txn: HttpTxn, r: ConnectResult): void {
     this.attempt = undefined;
-    if (this.retrying && r.socket) r.connectMs = Date.now() - this.assignedAt;
+    if (this.retrying && r.socket) r.connectMs = now() - this.assignedAt;
     txn.connect = r;
     if (this.state === State.Closed || txn.ended) {
       if (r.server) this.backend?.release(r.server);
@@ -694,7 +709,7 @@ export class HttpSession {
     this.server = server;
     this.serverSock = sock;
     txn.server = server;
-    txn.connectedAt = Date.now();
+    txn.connectedAt = now();
     bindServerSession(server, sock, this.killBound);
     // Request head, adjusted for the server side.
     const req = txn.req!;
@@ -715,7 +730,7 @@ export class HttpSession {
     if (framed.length > 0) sock.write(Buffer.concat([Buffer.from(head, 'latin1'), ...framed]));
     else sock.write(head, 'latin1');
     this.serverTimeout.set(this.serverTimeoutMs);
-    if (this.reqBodyDone) txn.requestSentAt = Date.now();
+    if (this.reqBodyDone) txn.requestSentAt = now();
   }
 
   private onRequestBodyData(d: Buffer): void {
@@ -779,7 +794,7 @@ export class HttpSession {
         return;
       }
     }
-    if (this.reqBodyDone) txn.requestSentAt = Date.now();
+    if (this.reqBodyDone) txn.requestSentAt = now();
     if (rest) {
       this.pending = this.pending ? Buffer.concat([this.pending, rest]) : rest;
       if (this.pending.length > this.limits.bufsize) this.client.pause();
@@ -854,7 +869,7 @@ export class HttpSession {
       }
       this.res = r;
       txn.res = r;
-      txn.responseAt = Date.now();
+      txn.responseAt = now();
       txn.status = status;
       this.stick?.response(status, txn.responseAt);
       return this.startResponse(txn, r);
@@ -891,7 +906,7 @@ export class HttpSession {
       processResponseCookies(
         cookieCfg,
         r.head.headers,
-        { server: server ? this.backend!.cookieServers[server.lb.index] : undefined, method: txn.req!.head.method, status: r.head.status, ignorePersist: false, nowSec: Math.floor(Date.now() / 1000) },
+        { server: server ? this.backend!.cookieServers[server.lb.index] : undefined, method: txn.req!.head.method, status: r.head.status, ignorePersist: false, nowSec: Math.floor(now() / 1000) },
         this.cookie,
       );
     }
@@ -1101,7 +1116,7 @@ export class HttpSession {
     const txn = this.txn;
     if (!txn || txn.ended) return;
     txn.ended = true;
-    txn.endedAt = Date.now();
+    txn.endedAt = now();
     if (this.bodyGate) {
       if (this.bodyGate.timer) clearTimeout(this.bodyGate.timer);
       this.bodyGate = undefined;
@@ -1140,7 +1155,7 @@ export class HttpSession {
     txn.termination = termination;
     if (serverFailed) {
       txn.serverFailed = true;
-      this.stick?.serverFailure(Date.now());
+      this.stick?.serverFailure(now());
     }
     this.discardServer();
     const bytes = this.hooks.errorBytes?.(txn, status) ?? proxiedErrorBytes(status)!;
@@ -1208,7 +1223,7 @@ export class HttpSession {
   private finalize(): void {
     if (this.finalized) return;
     this.finalized = true;
-    this.stick?.end(Date.now());
+    this.stick?.end(now());
     this.done();
   }
 }

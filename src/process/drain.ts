@@ -9,50 +9,30 @@
  * its next request a few microseconds after reading a response, and closing at that moment would
  * fail the request; given the grace, the request arrives and gets the closing response instead.
  */
-import type { Socket } from 'node:net';
 import type { Runtime } from '../runtime/runtime.js';
-import type { HttpTxn } from '../http/txn.js';
+import { httpSessionOf } from '../http/session.js';
 import { staticBackend } from '../http/txn-hooks.js';
 import { drainH2 } from '../http/h2/frontend.js';
 
 /** How long an idle keep-alive connection may stay open once stopping. */
 export const IDLE_GRACE_MS = 150;
 
-interface ConnState {
-  /** The transaction in progress, if any. */
-  txn?: HttpTxn;
-  /** When the connection last became idle (end of a transaction, or when the stop began). */
-  idleSince: number;
-  /** socket.bytesRead at that moment: more means a request is on its way. */
-  readAtIdle: number;
-}
-
 export class Drainer {
-  private readonly conns = new WeakMap<Socket, ConnState>();
   private stopping = false;
+  private stopAt = 0;
   private timer: NodeJS.Timeout | undefined;
 
+  /**
+   * Requests that arrive once stopping close their connection after the response. Nothing is
+   * tracked per request otherwise: the sessions themselves say whether a transaction is in
+   * progress and when they became idle (see closeIdle).
+   */
   constructor(private readonly rt: Runtime) {
     const hooks = rt.httpHooks;
-    const request = hooks.request;
-    const log = hooks.log;
+    const request = hooks.request ?? ((txn) => ({ kind: 'forward', backend: staticBackend(txn) }));
     hooks.request = (txn) => {
-      const client = txn.session.client;
-      let st = this.conns.get(client);
-      if (!st) this.conns.set(client, (st = { idleSince: 0, readAtIdle: 0 }));
-      st.txn = txn;
       if (this.stopping) txn.closeAfter = true;
-      return request ? request(txn) : { kind: 'forward', backend: staticBackend(txn) };
-    };
-    hooks.log = (txn) => {
-      const client = txn.session.client;
-      const st = this.conns.get(client);
-      if (st && st.txn === txn) {
-        st.txn = undefined;
-        st.idleSince = Date.now();
-        st.readAtIdle = client.bytesRead;
-      }
-      log?.(txn);
+      return request(txn);
     };
   }
 
@@ -67,21 +47,16 @@ export class Drainer {
    */
   async drain(hardStopAfter: number | undefined, onHardStop: () => void): Promise<void> {
     this.stopping = true;
+    this.stopAt = Date.now();
     await this.rt.stop(false);
     // HTTP/2 connections say GOAWAY and close once their streams are done.
     drainH2(this.rt);
-    const now = Date.now();
     for (const fe of this.rt.frontends) {
       if (fe.mode !== 'http') continue;
       for (const s of fe.sockets) {
-        const st = this.conns.get(s);
         // Requests whose response has not started will close their connection after it.
-        if (st?.txn) {
-          if (st.txn.responseAt === 0) st.txn.closeAfter = true;
-        } else if (!st) {
-          // Accepted, no request yet: idle from now on unless bytes have come.
-          this.conns.set(s, { idleSince: now, readAtIdle: 0 });
-        }
+        const txn = httpSessionOf(s)?.currentTransaction;
+        if (txn && txn.responseAt === 0) txn.closeAfter = true;
       }
     }
     await new Promise<void>((resolve) => {
@@ -101,15 +76,27 @@ export class Drainer {
     if (this.timer) clearTimeout(this.timer);
   }
 
-  /** Closes HTTP connections idle for IDLE_GRACE_MS with no byte of a next request. */
+  /**
+   * Closes HTTP connections idle for IDLE_GRACE_MS (counted from the later of their last
+   * response and the start of the stop) with no byte of a next request. A connection without an
+   * HTTP/1 session yet (TLS or tcp-request rules under way) counts as idle while it has read
+   * nothing; HTTP/2 connections close by GOAWAY instead.
+   */
   private closeIdle(): void {
     const now = Date.now();
     for (const fe of this.rt.frontends) {
       if (fe.mode !== 'http') continue;
       for (const s of fe.sockets) {
-        const st = this.conns.get(s);
-        if (!st || st.txn || s.bytesRead !== st.readAtIdle) continue;
-        if (now - st.idleSince >= IDLE_GRACE_MS) s.destroy();
+        const session = httpSessionOf(s);
+        let idleSince: number;
+        if (session) {
+          if (session.currentTransaction || session.firstByteAt > 0) continue;
+          idleSince = Math.max(session.streamAcceptedAt, this.stopAt);
+        } else {
+          if (s.bytesRead !== 0) continue;
+          idleSince = this.stopAt;
+        }
+        if (now - idleSince >= IDLE_GRACE_MS) s.destroy();
       }
     }
   }

@@ -10,6 +10,7 @@ import { WaitQueue, type Waiter } from './queue.js';
 import { ServerRuntime } from './server.js';
 import { effectiveTimeouts, type Timeouts } from './timeouts.js';
 import { dynamicCookie, type CookieServer } from '../persist/cookie.js';
+import { now } from '../core/clock.js';
 
 export type AssignFailure = 'no-server' | 'queue-timeout' | 'queue-full';
 export type AssignCallback = (server: ServerRuntime | undefined, failure?: AssignFailure, queuedMs?: number) => void;
@@ -167,7 +168,7 @@ export class BackendRuntime {
   /** `picked`: chosen by the load balancer (lbtot), not handed a slot from the queue. */
   private take(s: ServerRuntime, picked = true): void {
     this.lb.takeConn(s.lb);
-    s.counters.openSession(Date.now(), picked);
+    s.counters.openSession(now(), picked);
     // The backend's own sessions are its streams, counted where they are assigned (stats hooks, TCP accept).
     if (picked) this.counters.lbtot++;
   }

@@ -14,6 +14,7 @@ import { directReads } from './server-conn.js';
 import type { BackendRuntime, AssignFailure } from './backend.js';
 import type { ServerRuntime } from './server.js';
 import type { Waiter } from './queue.js';
+import { now } from '../core/clock.js';
 
 export interface ConnectRequest {
   backend: BackendRuntime;
@@ -123,7 +124,6 @@ function openRawServerSocket(server: ServerRuntime, frontendPort: number, direct
 
 export function connectToServer(req: ConnectRequest, done: (r: ConnectResult) => void): ConnectAttempt {
   const { backend } = req;
-  const started = Date.now();
   let retries = req.retriesUsed ?? 0;
   let retriesLeft = req.retryConnFailures === false ? 0 : Math.max(0, backend.retries - retries);
   let redispatched = req.redispatched === true;
@@ -178,7 +178,7 @@ export function connectToServer(req: ConnectRequest, done: (r: ConnectResult) =>
         return finish(server, idle, true, undefined, 0);
       }
     }
-    const connectStart = Date.now();
+    const connectStart = now();
     server.counters.connect++;
     backend.counters.connect++;
     const { socket: s, ready } = openServerSocket(server, req.frontendPort, req.directReads === true);
@@ -223,7 +223,7 @@ export function connectToServer(req: ConnectRequest, done: (r: ConnectResult) =>
       // econ: the attempts that gave up, not each refused connection.
       server.counters.failedConns++;
       backend.counters.failedConns++;
-      finish(server, undefined, false, kind, Date.now() - connectStart);
+      finish(server, undefined, false, kind, now() - connectStart);
     };
     s.once('error', () => onFail('connect-refused'));
     if (backend.timeouts.connect > 0) timer = setTimeout(() => onFail('connect-timeout'), backend.timeouts.connect);
@@ -236,12 +236,11 @@ export function connectToServer(req: ConnectRequest, done: (r: ConnectResult) =>
       }
       const pre = req.preamble?.(server);
       if (pre) s.write(pre);
-      finish(server, s, false, undefined, Date.now() - connectStart);
+      finish(server, s, false, undefined, now() - connectStart);
     });
   };
 
   assign(req.preferred, req.avoid);
-  void started;
 
   return {
     abort() {

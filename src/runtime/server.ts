@@ -12,6 +12,7 @@ import type { CheckScheduler } from '../checks/index.js';
 import { BeCounters } from '../stats/counters.js';
 import type { Waiter } from './queue.js';
 import { WaitQueue } from './queue.js';
+import { now as clockNow } from '../core/clock.js';
 
 /** Reads a file named by a server option; a missing file is reported by the TLS layer at connect. */
 function readOptional(path: string | true | undefined): string | undefined {
@@ -124,7 +125,7 @@ export class ServerRuntime {
       const drop = () => this.dropIdle(sock);
       st = s[IDLE] = { since: 0, ms: 0, handler: { data: drop, end: drop, error: drop, close: drop, timeout: drop, drain() {} } };
     }
-    const now = Date.now();
+    const now = clockNow();
     st.since = now;
     st.ms = idleMs;
     adopt(sock, st.handler);

@@ -23,6 +23,7 @@ import type { HttpTxn } from '../http/txn.js';
 import type { MuxCounters } from './counters.js';
 import type { RequestVerdict, ResponseVerdict } from '../http/txn-hooks.js';
 import type { BackendRuntime } from '../runtime/backend.js';
+import { now } from '../core/clock.js';
 
 /** Termination states of rule outcomes: "P" a denial (deny, tarpit, reject), "L" a local answer. */
 const denied = (termination: string) => termination.startsWith('P');
@@ -97,7 +98,7 @@ function countStreamEnd(txn: HttpTxn): void {
 export function countStreamAssignment(txn: HttpTxn, v: RequestVerdict, intercepted: boolean): void {
   const be = v.kind === 'forward' && !v.service && !intercepted ? (v.backend ?? txn.backend) : txn.backend;
   if (!be) return;
-  be.counters.openSession(Date.now(), false);
+  be.counters.openSession(now(), false);
   txn.statsBackend = be;
 }
 
