@@ -209,6 +209,10 @@ export class HttpSession {
   };
   private readonly limits: H1Limits;
   private readonly connMode: ConnMode;
+  /** The frontend's `option http-buffer-request`, read once. */
+  private readonly feBufferRequest: boolean;
+  /** PROXY protocol header maker for new server connections (made once per client connection). */
+  private preamble: ((server: ServerRuntime) => Buffer | undefined) | undefined;
   private readonly hooks: HttpHooks;
   /** Stick counters tracked by this connection (undefined when no proxy has a stick table). */
   readonly stick: SessionStick | undefined;
@@ -241,6 +245,7 @@ export class HttpSession {
       ...(fe.config.options['accept-invalid-http-request'] === true ? { acceptInvalid: true } : {}),
     };
     this.connMode = connModeOf(fe.config);
+    this.feBufferRequest = fe.config.options['http-buffer-request'] === true;
     this.hooks = rt.httpHooks;
     this.stick = connInfo(client)?.stick ?? rt.stick?.session(client.remoteAddress);
   }
@@ -439,7 +444,7 @@ export class HttpSession {
     if (extra) this.onRequestBodyData(extra);
 
     // option http-buffer-request in the frontend: the rules see the body (HAProxy waits before them).
-    if (this.fe.config.options['http-buffer-request'] === true && !this.bodyReady(txn, 0)) {
+    if (this.feBufferRequest && !this.bodyReady(txn, 0)) {
       return this.waitForBody(txn, this.fe.timeouts.httpRequest, 0, () => this.onRequestVerdict(txn, runRequestPhase(this.hooks, txn)));
     }
     this.onRequestVerdict(txn, runRequestPhase(this.hooks, txn));
@@ -498,7 +503,7 @@ export class HttpSession {
    * way, up to timeout http-request).
    */
   private connectWhenReady(txn: HttpTxn, backend: BackendRuntime): void {
-    const wait = backend.config.options['http-buffer-request'] === true || (backend.lb.name === 'url_param' && txn.req!.head.method === 'POST' && balanceInput(backend).checkPost);
+    const wait = backend.bufferRequest || (backend.lb.name === 'url_param' && txn.req!.head.method === 'POST' && balanceInput(backend).checkPost);
     if (wait && !this.bodyReady(txn, 0)) return this.waitForBody(txn, this.fe.timeouts.httpRequest, 0, () => this.connect(txn, backend));
     this.connect(txn, backend);
   }
@@ -620,7 +625,7 @@ export class HttpSession {
         preferred: txn.preferred,
         frontendPort: this.listener.port,
         reuse: reuseAllowed(backend, this.requestsSeen),
-        preamble: this.fe.proxyPreamble(client, this.listener),
+        preamble: (this.preamble ??= this.fe.proxyPreamble(client, this.listener)),
         retryConnFailures: this.retryOn.connFailure,
         direct: txn.preferred !== undefined,
         directReads: true,
@@ -676,7 +681,7 @@ export class HttpSession {
         avoid: redispatch ? server : undefined,
         frontendPort: this.listener.port,
         reuse: false,
-        preamble: this.fe.proxyPreamble(client, this.listener),
+        preamble: (this.preamble ??= this.fe.proxyPreamble(client, this.listener)),
         retriesUsed: retry,
         redispatched: redispatch || txn.connect?.redispatched === true,
         retryConnFailures: this.retryOn.connFailure,
@@ -830,7 +835,7 @@ export class HttpSession {
     for (;;) {
       const buf = this.resPending;
       if (!buf) return;
-      const r = parseResponseHead(buf, 0, buf.length, txn.req!.head.method, responseLimits(this.limits, txn.backend?.config.options['accept-invalid-http-response'] === true));
+      const r = parseResponseHead(buf, 0, buf.length, txn.req!.head.method, responseLimits(this.limits, txn.backend?.acceptInvalidResponse === true));
       if (r.kind === 'incomplete') return;
       if (r.kind === 'error') {
         if (this.retryRequest(txn, 'junk')) return;

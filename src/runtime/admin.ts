@@ -48,15 +48,15 @@ interface ServerExtra {
   agentDisabled: boolean;
   /** Sessions the engine registered on this server, to kill them (`shutdown sessions server`). */
   sessions: Set<SessionKill>;
-  /** Sessions bound through their server connection: the socket's current owner is the one to kill. */
-  bySocket: Map<Socket, BoundKill>;
+  /** This server's connections that carried a session, until they close (each says whom to kill: BOUND). */
+  bound: Set<Socket>;
   /** Added with `add server`. */
   dynamic: boolean;
 }
 const serverExtra = new WeakMap<ServerRuntime, ServerExtra>();
 function extra(s: ServerRuntime): ServerExtra {
   let e = serverExtra.get(s);
-  if (!e) serverExtra.set(s, (e = { healthDisabled: false, agentDisabled: false, sessions: new Set(), bySocket: new Map(), dynamic: false }));
+  if (!e) serverExtra.set(s, (e = { healthDisabled: false, agentDisabled: false, sessions: new Set(), bound: new Set(), dynamic: false }));
   return e;
 }
 
@@ -76,30 +76,43 @@ export function registerServerSession(s: ServerRuntime, kill: SessionKill): () =
   return () => void set.delete(kill);
 }
 
-/** Server connections whose 'close' already unbinds them. */
-const watchedSockets = new WeakSet<Socket>();
+/**
+ * The session a server connection serves, stored on the socket: rebinding at every request is a
+ * property write (a map entry per request measured as a visible cost). UNBOUND: killed already.
+ */
+const BOUND = Symbol('portico.boundSession');
+type BoundSocket = Socket & { [BOUND]?: BoundKill };
+const UNBOUND: BoundKill = () => {};
 
 /**
  * The engine binds the session now using server connection `sock` (one line where it gets the
- * socket): a later binding of the same pooled socket replaces the earlier one, and the entry goes
- * when the socket closes, so no unregistering is needed. `kill` must do nothing once its session
- * no longer uses `sock`.
+ * socket): a later binding of the same pooled socket replaces the earlier one, and the socket
+ * leaves the server's list when it closes, so no unregistering is needed. `kill` must do nothing
+ * once its session no longer uses `sock`.
  */
 export function bindServerSession(s: ServerRuntime, sock: Socket, kill: BoundKill): void {
-  const map = extra(s).bySocket;
-  if (!watchedSockets.has(sock)) {
-    watchedSockets.add(sock);
-    sock.once('close', () => map.delete(sock));
+  const b = sock as BoundSocket;
+  if (b[BOUND] === undefined) {
+    const set = extra(s).bound;
+    set.add(sock);
+    sock.once('close', () => set.delete(sock));
   }
-  map.set(sock, kill);
+  b[BOUND] = kill;
+}
+
+/** Takes the binding of `sock` (it will not be killed twice), or undefined. */
+function takeBinding(sock: Socket): BoundKill | undefined {
+  const b = sock as BoundSocket;
+  const kill = b[BOUND];
+  if (kill === undefined || kill === UNBOUND) return undefined;
+  b[BOUND] = UNBOUND;
+  return kill;
 }
 
 /** `shutdown session`: kills the session bound to `s`'s connection `sock`; false when none is. */
-export function killBoundSession(s: ServerRuntime, sock: Socket, cause: KillCause): boolean {
-  const e = serverExtra.get(s);
-  const kill = e?.bySocket.get(sock);
+export function killBoundSession(_s: ServerRuntime, sock: Socket, cause: KillCause): boolean {
+  const kill = takeBinding(sock);
   if (!kill) return false;
-  e!.bySocket.delete(sock);
   kill(cause, sock);
   return true;
 }
@@ -107,7 +120,10 @@ export function killBoundSession(s: ServerRuntime, sock: Socket, cause: KillCaus
 /** Sessions currently bound to or registered on `s`. */
 export function serverSessionCount(s: ServerRuntime): number {
   const e = serverExtra.get(s);
-  return e ? e.sessions.size + e.bySocket.size : 0;
+  if (!e) return 0;
+  let n = e.sessions.size;
+  for (const sock of e.bound) if ((sock as BoundSocket)[BOUND] !== UNBOUND) n++;
+  return n;
 }
 
 /** Kills every session on `s`; answers how many kill functions ran. */
@@ -115,9 +131,12 @@ export function killServerSessions(s: ServerRuntime, cause: KillCause): number {
   const e = serverExtra.get(s);
   if (!e) return 0;
   const kills = [...e.sessions];
-  const bound = [...e.bySocket];
   e.sessions.clear();
-  e.bySocket.clear();
+  const bound: [Socket, BoundKill][] = [];
+  for (const sock of e.bound) {
+    const kill = takeBinding(sock);
+    if (kill) bound.push([sock, kill]);
+  }
   for (const k of kills) k(cause);
   for (const [sock, k] of bound) k(cause, sock);
   return kills.length + bound.length;

@@ -29,6 +29,9 @@ export class BackendRuntime {
   /** `http-reuse` (last one wins; safe by default). */
   readonly reuse: 'never' | 'safe' | 'aggressive' | 'always';
   readonly redispatch: boolean;
+  /** Options read at every request, looked up once (the options object is a dictionary). */
+  readonly bufferRequest: boolean;
+  readonly acceptInvalidResponse: boolean;
   /** The servers as cookie persistence sees them (live: `up` reads the current state). */
   readonly cookieServers: CookieServer[];
   /** When the backend last went down or up, for stats. */
@@ -44,6 +47,8 @@ export class BackendRuntime {
     const reuse = config.misc.findLast((l) => l.args[0] === 'http-reuse')?.args[1];
     this.reuse = reuse === 'never' || reuse === 'aggressive' || reuse === 'always' ? reuse : 'safe';
     this.redispatch = config.options['redispatch'] === true;
+    this.bufferRequest = config.options['http-buffer-request'] === true;
+    this.acceptInvalidResponse = config.options['accept-invalid-http-response'] === true;
     this.servers = config.servers.map((s, i) => new ServerRuntime(s, i));
     // Balance and hash-type were checked by finalize; a failure here falls back to roundrobin.
     const balance = config.balance ? parseBalance(config.balance.args) : undefined;
