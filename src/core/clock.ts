@@ -6,6 +6,7 @@
 let cached = 0;
 let valid = false;
 
+const RESOLVED = Promise.resolve();
 const expire = (): void => {
   valid = false;
 };
@@ -15,7 +16,8 @@ export function now(): number {
   if (valid) return cached;
   cached = Date.now();
   valid = true;
-  // Microtasks run when the current callback (an I/O event, a timer) returns.
-  queueMicrotask(expire);
+  // Microtasks run when the current callback (an I/O event, a timer) returns. A promise reaction
+  // rather than queueMicrotask(), which wraps each callback in an AsyncResource (3x the cost).
+  RESOLVED.then(expire);
   return cached;
 }

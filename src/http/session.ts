@@ -989,7 +989,7 @@ export class HttpSession {
       if (headText !== undefined) {
         const joined = Buffer.allocUnsafe(headText.length + used);
         joined.write(headText, 0, 'latin1');
-        d.copy(joined, headText.length, 0, used);
+        if (out !== undefined) joined.set(out, headText.length);
         out = joined;
       }
       if (out !== undefined && !this.client.write(out)) this.serverSock?.pause();
