@@ -32,6 +32,7 @@ const WITH_ARGS: Record<string, number> = {
   'spop-check': 0,
   'external-check': 0,
   'http-restrict-req-hdr-names': 1,
+  redispatch: 1,
 };
 
 /** Connection modes are exclusive: the last one set wins, as in HAProxy. */
@@ -94,6 +95,9 @@ const optionKeywords: Omit<Keyword, 'module'>[] = HAPROXY_PROXY_KEYWORDS.filter(
       }
       if (name === 'http-restrict-req-hdr-names' && !['preserve', 'reject', 'delete'].includes(extra[0] ?? '')) {
         return ctx.alert(`missing parameter. option 'http-restrict-req-hdr-names' expects 'preserve', 'reject' or 'delete' option.`);
+      }
+      if (name === 'redispatch' && extra[0] !== undefined && !/^[+-]?\d+$/.test(extra[0])) {
+        return ctx.alert(`'option redispatch' takes an optional interval, an integer (every Nth retry; negative: the Nth before the last; 0: only when the server is down), not '${extra[0]}'.`);
       }
       if (name === 'forwardfor' || name === 'originalto') {
         const i = extra.indexOf('except');

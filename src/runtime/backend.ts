@@ -29,6 +29,11 @@ export class BackendRuntime {
   /** `http-reuse` (last one wins; safe by default). */
   readonly reuse: 'never' | 'safe' | 'aggressive' | 'always';
   readonly redispatch: boolean;
+  /**
+   * `option redispatch <interval>`: a retry redispatches every Nth retry (N > 0), on the Nth
+   * retry before the last (N < 0; the default -1 is the last retry), or never by count (0).
+   */
+  readonly redispatchAfter: number;
   /** Options read at every request, looked up once (the options object is a dictionary). */
   readonly bufferRequest: boolean;
   readonly acceptInvalidResponse: boolean;
@@ -47,6 +52,8 @@ export class BackendRuntime {
     const reuse = config.misc.findLast((l) => l.args[0] === 'http-reuse')?.args[1];
     this.reuse = reuse === 'never' || reuse === 'aggressive' || reuse === 'always' ? reuse : 'safe';
     this.redispatch = config.options['redispatch'] === true;
+    const after = config.optionArgs['redispatch']?.args[2];
+    this.redispatchAfter = after === undefined ? -1 : Number.parseInt(after, 10);
     this.bufferRequest = config.options['http-buffer-request'] === true;
     this.acceptInvalidResponse = config.options['accept-invalid-http-response'] === true;
     this.servers = config.servers.map((s, i) => new ServerRuntime(s, i));

@@ -48,15 +48,23 @@ export interface ConnectRequest {
 /** Load-balancing algorithms of HAProxy's "hash" kind (BE_LB_KIND_HI): their choice is deterministic. */
 const HASHING = new Set(['source', 'uri', 'url_param', 'hdr', 'rdp-cookie', 'hash', 'random']);
 
+/** `option redispatch <interval>` for retry number `retry` of `retries`, as HAProxy 2.6 counts it. */
+export function redispatchByCount(after: number, retries: number, retry: number): boolean {
+  if (after > 0) return retry % after === 0;
+  const every = retries + 1 + after; // -1: the last retry
+  return after < 0 && every > 0 && retry % every === 0;
+}
+
 /**
  * Whether retry number `retry` (1-based) of a request that failed on `server` goes to another
  * server, as HAProxy 2.6's stream_choose_redispatch() decides with `option redispatch`: when the
- * server is no longer usable, on the last retry, or at once when the request is not bound to
- * its server by persistence and a non-hashing algorithm has more than one active server.
+ * server is no longer usable, on the retries `option redispatch <interval>` names (by default the
+ * last one), or at once when the request is not bound to its server by persistence and a
+ * non-hashing algorithm has more than one active server.
  */
 export function redispatchOnRetry(backend: BackendRuntime, server: ServerRuntime, retry: number, direct: boolean): boolean {
   if (!backend.redispatch || backend.servers.length < 2) return false;
-  if (!server.usable || (backend.retries > 0 && retry % backend.retries === 0)) return true;
+  if (!server.usable || redispatchByCount(backend.redispatchAfter, backend.retries, retry)) return true;
   return !direct && backend.activeUsable > 1 && !HASHING.has(backend.lb.name);
 }
 
