@@ -124,7 +124,7 @@ export function prepareRequestHeaders(txn: HttpTxn, mode: ConnMode, client: Sock
     const addr = client.localAddress ?? '';
     if (!excluded(ot, addr)) out.push(ot.header, addr);
   }
-  const m = be ? combineModes(mode, connModeOf(be)) : mode;
+  const m = txn.backend ? combineModes(mode, txn.backend.connMode) : mode;
   // As HAProxy's H1 mux: an HTTP/1.0 message is "close" unless it says keep-alive, an HTTP/1.1
   // one "keep-alive" unless it says close; only the non-default has to be spelled out. A chunked
   // HTTP/1.0 request is forwarded as it is, but its server connection is not kept.

@@ -418,12 +418,7 @@ export class HttpSession {
 
     // Nothing of a previous response may leak into this one (after an error page the client
     // connection stays open, and the failed response's bytes must be forgotten).
-    this.res = undefined;
-    this.resPending = undefined;
-    this.resChunks = undefined;
-    this.resFed = -1;
-    this.resRemaining = 0;
-    this.resUntilClose = false;
+    this.forgetResponse();
     // Request body framing.
     if (this.reqBuffered.length > 0) this.reqBuffered = [];
     this.reqBufferedBytes = 0;
@@ -655,10 +650,7 @@ export class HttpSession {
     txn.res = undefined;
     txn.status = -1;
     txn.responseAt = 0;
-    this.res = undefined;
-    this.resPending = undefined;
-    this.resChunks = undefined;
-    this.resFed = -1;
+    this.forgetResponse();
     // The kept request goes out again as it did the first time.
     this.retryBody = undefined;
     this.reqBuffered = body;
@@ -879,6 +871,16 @@ export class HttpSession {
       this.stick?.response(status, txn.responseAt);
       return this.startResponse(txn, r);
     }
+  }
+
+  /** Drops all response state: a new request, or a retry whose first response is thrown away. */
+  private forgetResponse(): void {
+    this.res = undefined;
+    this.resPending = undefined;
+    this.resChunks = undefined;
+    this.resFed = -1;
+    this.resRemaining = 0;
+    this.resUntilClose = false;
   }
 
   /** Starts decoding a chunked response body with `d`; false when its framing is already bad. */

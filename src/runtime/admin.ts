@@ -117,15 +117,6 @@ export function killBoundSession(_s: ServerRuntime, sock: Socket, cause: KillCau
   return true;
 }
 
-/** Sessions currently bound to or registered on `s`. */
-export function serverSessionCount(s: ServerRuntime): number {
-  const e = serverExtra.get(s);
-  if (!e) return 0;
-  let n = e.sessions.size;
-  for (const sock of e.bound) if ((sock as BoundSocket)[BOUND] !== UNBOUND) n++;
-  return n;
-}
-
 /** Kills every session on `s`; answers how many kill functions ran. */
 export function killServerSessions(s: ServerRuntime, cause: KillCause): number {
   const e = serverExtra.get(s);

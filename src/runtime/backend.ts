@@ -11,6 +11,7 @@ import { ServerRuntime } from './server.js';
 import { effectiveTimeouts, type Timeouts } from './timeouts.js';
 import { dynamicCookie, type CookieServer } from '../persist/cookie.js';
 import { now } from '../core/clock.js';
+import { connModeOf, type ConnMode } from '../http/forwarding.js';
 
 export type AssignFailure = 'no-server' | 'queue-timeout' | 'queue-full';
 export type AssignCallback = (server: ServerRuntime | undefined, failure?: AssignFailure, queuedMs?: number) => void;
@@ -37,6 +38,8 @@ export class BackendRuntime {
   /** Options read at every request, looked up once (the options object is a dictionary). */
   readonly bufferRequest: boolean;
   readonly acceptInvalidResponse: boolean;
+  /** The backend's own connection mode (http-keep-alive, http-server-close, httpclose). */
+  readonly connMode: ConnMode;
   /** The servers as cookie persistence sees them (live: `up` reads the current state). */
   readonly cookieServers: CookieServer[];
   /** When the backend last went down or up, for stats. */
@@ -56,6 +59,7 @@ export class BackendRuntime {
     this.redispatchAfter = after === undefined ? -1 : Number.parseInt(after, 10);
     this.bufferRequest = config.options['http-buffer-request'] === true;
     this.acceptInvalidResponse = config.options['accept-invalid-http-response'] === true;
+    this.connMode = connModeOf(config);
     this.servers = config.servers.map((s, i) => new ServerRuntime(s, i));
     // Balance and hash-type were checked by finalize; a failure here falls back to roundrobin.
     const balance = config.balance ? parseBalance(config.balance.args) : undefined;

@@ -9,7 +9,7 @@ import { createSecureContext, type SecureContext, type SecureContextOptions } fr
 import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { Bind, Global } from '../config/model.js';
-import { loadCrt, loadCrtList, nameMatches, CertError, type LoadedCert } from './certs.js';
+import { CertError, loadCrt, loadCrtList, nameMatches, underKeyword, type LoadedCert } from './certs.js';
 import { CertStore } from './cert-store.js';
 import { loadCaFile } from './ca-file.js';
 
@@ -48,16 +48,6 @@ function defaultBindOptions(global: Global): string[] {
 
 export function globalValue(global: Global, name: string): string | undefined {
   return global.ignored.find((l) => l.args[0] === name)?.args[1];
-}
-
-/** Runs a loader, putting the keyword it serves before its error message (`'crt-list' : ...`). */
-function underKeyword<T>(keyword: string, run: () => T): T {
-  try {
-    return run();
-  } catch (e) {
-    if (e instanceof CertError) throw new CertError(`'${keyword}' : ${e.message}`);
-    throw e;
-  }
 }
 
 /**

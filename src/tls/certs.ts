@@ -38,6 +38,16 @@ export class CertError extends Error {
   }
 }
 
+/** Runs a loader, putting the keyword it serves before its error message (`'crt-list' : ...`). */
+export function underKeyword<T>(keyword: string, run: () => T): T {
+  try {
+    return run();
+  } catch (e) {
+    if (e instanceof CertError) throw new CertError(`'${keyword}' : ${e.message}`);
+    throw e;
+  }
+}
+
 /** strerror()'s words for the errors a file read gives, as HAProxy prints them. */
 export function errnoText(e: unknown): string {
   const code = (e as NodeJS.ErrnoException | undefined)?.code;

@@ -6,7 +6,7 @@
  */
 import { statSync } from 'node:fs';
 import type { Global, Server } from '../config/model.js';
-import { CertError, loadCertFile } from './certs.js';
+import { CertError, loadCertFile, underKeyword } from './certs.js';
 import { loadCaFile } from './ca-file.js';
 import { globalValue, resolvePath } from './bind-tls.js';
 
@@ -15,15 +15,6 @@ export interface ServerTlsFiles {
   ca?: string;
   /** The client certificate and its key, in one PEM text (node reads the certificates and the key out of it). */
   cert?: string;
-}
-
-function underKeyword<T>(keyword: string, run: () => T): T {
-  try {
-    return run();
-  } catch (e) {
-    if (e instanceof CertError) throw new CertError(`'${keyword}' : ${e.message}`);
-    throw e;
-  }
 }
 
 /** Loads and checks a server's `ca-file` and `crt`; throws CertError naming the keyword and the file. */

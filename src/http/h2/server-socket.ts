@@ -9,14 +9,15 @@
  * come back as HTTP/1.1 bytes (h2-to-h1), chunked when they carry no content-length so trailers
  * survive. A PROXY protocol header (send-proxy) goes on the raw connection before the h2 preface.
  */
-import { connect as h2connect, constants, type ClientHttp2Session, type ClientHttp2Stream, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http2';
+import { connect as h2connect, constants, type ClientHttp2Session, type ClientHttp2Stream, type IncomingHttpHeaders } from 'node:http2';
 import type { Socket } from 'node:net';
 import { parseRequestHead, type ParsedRequest } from '../h1/request.js';
 import { encodeChunk, encodeLastChunk } from '../h1/chunked.js';
 import type { HeaderList } from '../message.js';
 import { H1Reader, INTERNAL_LIMITS } from './h1-reader.js';
 import { h1RequestToH2 } from './h1-to-h2.js';
-import { h2ResponseToH1, isFieldValue, isLowerToken } from './h2-to-h1.js';
+import { h2ResponseToH1 } from './h2-to-h1.js';
+import { headerPairs, trailersToH1, trailersToH2 } from './trailers.js';
 import { VirtualSocket, type VirtualPeer } from './virtual-socket.js';
 
 const PROXY_V1 = Buffer.from('PROXY ', 'latin1');
@@ -30,33 +31,6 @@ function proxyHeaderLength(b: Buffer): number {
     return end < 0 ? b.length : end + 2;
   }
   return 0;
-}
-
-function rawPairs(raw: readonly string[] | undefined, headers: IncomingHttpHeaders): string[] {
-  if (raw && raw.length > 0) return [...raw];
-  const out: string[] = [];
-  for (const [k, v] of Object.entries(headers)) {
-    if (Array.isArray(v)) for (const x of v) out.push(k, x);
-    else if (v !== undefined) out.push(k, String(v));
-  }
-  return out;
-}
-
-function trailersToH2(list: HeaderList): OutgoingHttpHeaders {
-  const out: OutgoingHttpHeaders = {};
-  for (let i = 0; i + 1 < list.length; i += 2) {
-    const name = list[i]!;
-    if (name === 'content-length' || name === 'transfer-encoding' || name === 'host' || name === 'connection') continue;
-    const cur = out[name];
-    out[name] = cur === undefined ? list[i + 1]! : [...(Array.isArray(cur) ? cur : [String(cur)]), list[i + 1]!];
-  }
-  return out;
-}
-
-function trailersToH1(raw: readonly string[]): HeaderList {
-  const out: HeaderList = [];
-  for (let i = 0; i + 1 < raw.length; i += 2) if (isLowerToken(raw[i]!) && isFieldValue(raw[i + 1]!)) out.push(raw[i]!, raw[i + 1]!);
-  return out;
 }
 
 /**
@@ -199,7 +173,7 @@ class H2ServerConnection implements VirtualPeer {
     stream.on('headers', (headers: IncomingHttpHeaders, _flags: number, raw?: string[]) => this.onInterim(headers, raw));
     stream.on('response', (headers: IncomingHttpHeaders, _flags: number, raw?: string[]) => this.onResponse(headers, raw));
     stream.on('data', (d: Buffer) => this.onResponseData(d));
-    stream.on('trailers', (headers: IncomingHttpHeaders, _flags: number, raw?: string[]) => (this.responseTrailers = trailersToH1(rawPairs(raw, headers))));
+    stream.on('trailers', (headers: IncomingHttpHeaders, _flags: number, raw?: string[]) => (this.responseTrailers = trailersToH1(headerPairs(raw, headers))));
     stream.on('end', () => this.onResponseEnd());
     stream.on('close', () => {
       this.release();
@@ -242,13 +216,13 @@ class H2ServerConnection implements VirtualPeer {
   private onInterim(headers: IncomingHttpHeaders, raw: string[] | undefined): void {
     const status = Number(headers[':status']);
     if (!(status >= 100 && status < 200) || status === 100) return; // 100 comes as 'continue'
-    const t = h2ResponseToH1(rawPairs(raw, headers), this.request?.head.method ?? 'GET');
+    const t = h2ResponseToH1(headerPairs(raw, headers), this.request?.head.method ?? 'GET');
     if (t) this.socket.deliver(t.head);
   }
 
   private onResponse(headers: IncomingHttpHeaders, raw: string[] | undefined): void {
     const method = this.request?.head.method ?? 'GET';
-    const t = h2ResponseToH1(rawPairs(raw, headers), method);
+    const t = h2ResponseToH1(headerPairs(raw, headers), method);
     if (!t) return this.abort();
     this.responseChunked = t.chunked && !this.tunnel;
     if (!this.socket.deliver(t.head)) this.stream?.pause();

@@ -6,13 +6,13 @@
  * both directions: the stream is paused while the engine does not read, and the engine's writes
  * complete only when the stream has room.
  */
-import { constants, type ServerHttp2Stream, type IncomingHttpHeaders, type OutgoingHttpHeaders, type ServerStreamResponseOptions } from 'node:http2';
+import { constants, type ServerHttp2Stream, type IncomingHttpHeaders, type ServerStreamResponseOptions } from 'node:http2';
 import { parseResponseHead, type ParsedResponse } from '../h1/response.js';
 import { encodeChunk, encodeLastChunk } from '../h1/chunked.js';
 import type { HeaderList } from '../message.js';
 import { H1Reader, INTERNAL_LIMITS } from './h1-reader.js';
 import { h1ResponseToH2 } from './h1-to-h2.js';
-import { isFieldValue, isLowerToken } from './h2-to-h1.js';
+import { headerPairs, trailersToH1, trailersToH2 } from './trailers.js';
 import type { VirtualClient } from './virtual-client.js';
 
 export interface BridgeOwner {
@@ -28,29 +28,6 @@ export interface BridgeRequest {
 }
 
 const { NGHTTP2_INTERNAL_ERROR, NGHTTP2_NO_ERROR, NGHTTP2_CANCEL } = constants;
-
-/** Trailer fields of an h2 request, as HTTP/1 trailer lines (pseudo and invalid fields dropped). */
-function trailerList(t: IncomingHttpHeaders | undefined, raw: readonly string[] | undefined): HeaderList {
-  const out: HeaderList = [];
-  if (raw) {
-    for (let i = 0; i + 1 < raw.length; i += 2) if (isLowerToken(raw[i]!) && isFieldValue(raw[i + 1]!)) out.push(raw[i]!, raw[i + 1]!);
-  } else if (t) {
-    for (const [k, v] of Object.entries(t)) if (typeof v === 'string' && isLowerToken(k) && isFieldValue(v)) out.push(k, v);
-  }
-  return out;
-}
-
-function h2Trailers(list: HeaderList): OutgoingHttpHeaders {
-  const out: OutgoingHttpHeaders = {};
-  for (let i = 0; i + 1 < list.length; i += 2) {
-    const name = list[i]!;
-    // Fields that must not appear in trailers, or that have no meaning there.
-    if (name === 'content-length' || name === 'transfer-encoding' || name === 'host' || name === 'connection') continue;
-    const cur = out[name];
-    out[name] = cur === undefined ? list[i + 1]! : [...(Array.isArray(cur) ? cur : [String(cur)]), list[i + 1]!];
-  }
-  return out;
-}
 
 export class StreamBridge {
   private readonly reader: H1Reader<ParsedResponse>;
@@ -98,7 +75,7 @@ export class StreamBridge {
     this.vc.socket.deliver(this.req.head);
     if (this.req.hasBody) {
       s.on('data', (d: Buffer) => this.onRequestData(d));
-      s.on('trailers', (t: IncomingHttpHeaders, _flags: number, raw?: string[]) => (this.requestTrailers = trailerList(t, raw)));
+      s.on('trailers', (t: IncomingHttpHeaders, _flags: number, raw?: string[]) => (this.requestTrailers = trailersToH1(headerPairs(raw, t))));
       s.on('end', () => this.onRequestEnd());
     }
   }
@@ -173,7 +150,7 @@ export class StreamBridge {
   private sendTrailers(): void {
     if (this.stream.destroyed) return;
     try {
-      this.stream.sendTrailers(h2Trailers(this.responseTrailers));
+      this.stream.sendTrailers(trailersToH2(this.responseTrailers));
     } catch {
       try {
         this.stream.sendTrailers({});
