@@ -4,7 +4,7 @@
  * small HTTP clients (keep-alive and raw bytes). Every wait is bounded in time.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer as createNetServer, connect, type Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
 import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,26 +28,7 @@ export function hasHaproxy(): boolean {
   return spawnSync('haproxy', ['-v'], { encoding: 'utf8' }).status === 0;
 }
 
-/** A port nobody listens on right now (bound, then released). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createNetServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-export async function freePorts(n: number): Promise<number[]> {
-  const out: number[] = [];
-  while (out.length < n) {
-    const p = await freePort();
-    if (!out.includes(p)) out.push(p);
-  }
-  return out;
-}
+export { freePort, freePorts } from '../free-port.js';
 
 export interface Seen {
   method: string;

@@ -8,11 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
-import { connect, createServer, type Server, type Socket } from 'node:net';
+import { connect, createServer, type Socket } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI, DEFAULTS, ensureBuilt, freePorts, parseResponses, sleep, startBackend, startPortico, waitForPorts, type Backend, type Proc } from '../harness.js';
+import { freeConsecutivePorts } from '../../free-port.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'portico-features-'));
 
@@ -41,28 +42,6 @@ function hasIpv6(): Promise<boolean> {
     s.once('error', () => resolve(false));
     s.listen(0, '::1', () => s.close(() => resolve(true)));
   });
-}
-
-/** Three consecutive free ports on 127.0.0.1 (bounded number of tries). */
-async function consecutivePorts(n: number): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20000 + Math.floor(Math.random() * 40000);
-    const servers: Server[] = [];
-    let ok = true;
-    for (let i = 0; i < n && ok; i++) {
-      ok = await new Promise<boolean>((resolve) => {
-        const s = createServer();
-        s.once('error', () => resolve(false));
-        s.listen(base + i, '127.0.0.1', () => {
-          servers.push(s);
-          resolve(true);
-        });
-      });
-    }
-    await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-    if (ok) return base;
-  }
-  throw new Error('no consecutive free ports');
 }
 
 /** A connection that sent one keep-alive request and got its answer; stays open until closed. */
@@ -122,7 +101,7 @@ describe('bind forms', () => {
     b = await startBackend('b');
     v6 = await hasIpv6();
     ports = await freePorts(9);
-    range = await consecutivePorts(3);
+    range = await freeConsecutivePorts(3);
     const [addr, star, colon, multiA, multiB, ip4, ip6] = ports as [number, number, number, number, number, number, number];
     p = await startPortico(
       `${DEFAULTS}

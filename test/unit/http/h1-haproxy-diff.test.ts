@@ -15,20 +15,10 @@ import { REQUEST_CASES } from './request-cases.js';
 import { RESPONSE_CASES } from './response-cases.js';
 import { CHUNKED_CASES } from './chunked-cases.js';
 import { ChunkedDecoder } from '../../../src/http/h1/chunked.js';
+import { freePort } from '../../free-port.js';
 
 const haproxyVersion = spawnSync('haproxy', ['-v'], { encoding: 'utf8' });
 const hasHaproxy = haproxyVersion.status === 0 && /version 2\.6/.test(haproxyVersion.stdout);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Sends raw bytes and returns the first status line's code and whether the reply is HAProxy's own 502 page. */
 function exchange(port: number, raw: Buffer, timeoutMs = 3000): Promise<{ status: number; own502: boolean }> {

@@ -7,25 +7,14 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { connect, createServer as createNetServer } from 'node:net';
+import { connect } from 'node:net';
+import { freePort } from '../../free-port.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export function haproxyAvailable(): boolean {
   const r = spawnSync('haproxy', ['-v'], { encoding: 'utf8' });
   return r.status === 0 && /HAProxy version 2\.6/.test(r.stdout);
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createNetServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 export interface HarnessServer {

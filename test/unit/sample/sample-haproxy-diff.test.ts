@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Diagnostics } from '../../../src/core/diag.js';
@@ -16,6 +16,7 @@ import { sampleToString } from '../../../src/sample/cast.js';
 import { AclTable, compileAcl } from '../../../src/sample/acl.js';
 import { compileCondition, evalCondition } from '../../../src/sample/condition.js';
 import type { HttpRequestHead } from '../../../src/http/message.js';
+import { freePort } from '../../free-port.js';
 
 const HAVE_HAPROXY = spawnSync('haproxy', ['-v']).status === 0;
 
@@ -59,16 +60,6 @@ const REQUEST_LINES = [
   'X-N: 42',
   'X-Ip: 10.1.2.3',
 ];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Sends one raw request and returns the body and the local port used. */
 async function send(port: number, lines: string[]): Promise<{ body: string; localPort: number }> {
