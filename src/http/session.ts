@@ -869,7 +869,7 @@ export class HttpSession {
       txn.responseAt = now();
       txn.status = status;
       this.stick?.response(status, txn.responseAt);
-      return this.startResponse(txn, r);
+      return this.startResponse(txn, r, buf);
     }
   }
 
@@ -896,7 +896,8 @@ export class HttpSession {
     return true;
   }
 
-  private startResponse(txn: HttpTxn, r: ParsedResponse): void {
+  /** `received`: the bytes the head was parsed from (it starts them; the body bytes after it are resPending). */
+  private startResponse(txn: HttpTxn, r: ParsedResponse, received: Buffer): void {
     const verdict = runResponsePhase(this.hooks, txn);
     if (verdict.kind === 'reply') {
       this.discardServer();
@@ -919,19 +920,26 @@ export class HttpSession {
     }
     txn.cookieStatus = `${this.cookie.status}${this.cookie.setStatus}`;
     const headers = prepareResponseHeaders(txn, this.connMode, upgrade);
-    const text = responseHeadText(r.head, headers);
     this.resRemaining = 0;
     this.resUntilClose = false;
     if (r.framing !== 'chunked') this.resChunks = undefined;
     if (r.framing === 'length') this.resRemaining = r.contentLength;
     else if (r.framing === 'chunked') this.resChunks ??= new ChunkedDecoder(this.limits, 502);
     else if (r.framing === 'until-close') this.resUntilClose = true;
+    // Nothing changed a head whose bytes are what serializing it gives: it leaves as received,
+    // with the body bytes of the same read, without being written again.
+    const rest = this.resPending;
+    if (rest && !upgrade && r.framing === 'length' && r.canonical && verdict.untouched && !cookieCfg && sameFields(headers, r.head.headers)) {
+      this.resPending = undefined;
+      txn.bytesOut += r.consumed;
+      return this.forwardResponseBody(txn, rest, received);
+    }
+    const text = responseHeadText(r.head, headers);
     txn.bytesOut += text.length;
     if (upgrade) {
       this.client.write(text, 'latin1');
       return this.enterTunnel(txn);
     }
-    const rest = this.resPending;
     this.resPending = undefined;
     if (r.framing === 'none' || (r.framing === 'length' && r.contentLength === 0)) {
       if (rest && rest.length > 0) txn.serverClose = true; // bytes after a body-less response
@@ -954,8 +962,11 @@ export class HttpSession {
     this.forwardResponseBody(txn, rest, text);
   }
 
-  /** Forwards response body bytes `d`; `headText`, when given, is the head to send in the same write. */
-  private forwardResponseBody(txn: HttpTxn, d: Buffer, headText?: string): void {
+  /**
+   * Forwards response body bytes `d`. `head`, when given, goes out in the same write: as text, or
+   * as the received bytes that `d` ends (the head as the server sent it, then `d`).
+   */
+  private forwardResponseBody(txn: HttpTxn, d: Buffer, head?: string | Buffer): void {
     let used = d.length;
     let complete = false;
     const chunks = this.resChunks;
@@ -988,11 +999,13 @@ export class HttpSession {
       }
       txn.bytesOut += used;
       let out: Buffer | undefined = used === d.length ? d : used > 0 ? d.subarray(0, used) : undefined;
-      if (headText !== undefined) {
-        const joined = Buffer.allocUnsafe(headText.length + used);
-        joined.write(headText, 0, 'latin1');
-        if (out !== undefined) joined.set(out, headText.length);
+      if (typeof head === 'string') {
+        const joined = Buffer.allocUnsafe(head.length + used);
+        joined.write(head, 0, 'latin1');
+        if (out !== undefined) joined.set(out, head.length);
         out = joined;
+      } else if (head !== undefined) {
+        out = used === d.length ? head : head.subarray(0, head.length - d.length + used);
       }
       if (out !== undefined && !this.client.write(out)) this.serverSock?.pause();
     }
@@ -1236,3 +1249,10 @@ export class HttpSession {
 }
 
 export type { TxnResult };
+
+/** Whether two header lists hold the same fields in the same order. */
+function sameFields(a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

@@ -50,7 +50,11 @@ export interface LocalReply {
   termination?: string;
 }
 
-export type ResponseVerdict = { kind: 'forward' } | { kind: 'reply'; bytes: Buffer; status: number; termination: string };
+/**
+ * `untouched`: no response rule ran, so the response head is as the server sent it (the engine
+ * may then forward its bytes as received). A forward verdict without it says nothing either way.
+ */
+export type ResponseVerdict = { kind: 'forward'; untouched?: true } | { kind: 'reply'; bytes: Buffer; status: number; termination: string };
 
 export interface HttpHooks {
   /** Frontend and backend request rules and routing; undefined = static routing only. */
@@ -79,8 +83,8 @@ export function runRequestPhase(hooks: HttpHooks, txn: HttpTxn): RequestVerdict 
   return { kind: 'forward', backend: staticBackend(txn) };
 }
 
-/** The verdict that lets a response through (shared: verdicts are read, never changed). */
-export const FORWARD: ResponseVerdict = Object.freeze({ kind: 'forward' });
+/** The verdict that lets a response through untouched (shared: verdicts are read, never changed). */
+export const FORWARD: ResponseVerdict = Object.freeze({ kind: 'forward', untouched: true });
 
 export function runResponsePhase(hooks: HttpHooks, txn: HttpTxn): ResponseVerdict {
   return hooks.response ? hooks.response(txn) : FORWARD;

@@ -8,7 +8,7 @@
 import { Diagnostics } from '../core/diag.js';
 import { evalCondition } from '../sample/condition.js';
 import { evalLogFormat } from '../log/logformat.js';
-import { staticBackend, type HttpHooks, type LocalReply, type RequestVerdict } from '../http/txn-hooks.js';
+import { FORWARD, staticBackend, type HttpHooks, type LocalReply, type RequestVerdict } from '../http/txn-hooks.js';
 import type { HttpResponseHead } from '../http/message.js';
 import type { HttpTxn } from '../http/txn.js';
 import type { Runtime } from '../runtime/runtime.js';
@@ -41,8 +41,6 @@ function isMonitorUri(monitor: string, uri: string): boolean {
   if (uri === monitor) return true;
   return monitor.startsWith('/') && pathq(splitTarget(uri)) === monitor;
 }
-
-const FORWARD = { kind: 'forward' } as const;
 
 /** `option forwarded`: appends the RFC 7239 field to the request the server will get. */
 function addForwarded(spec: ForwardedSpec, st: RunState): void {
@@ -215,7 +213,7 @@ export function createHttpHooks(compiled: CompiledRules, env: EvalEnv): HttpHook
       const feRt = txn.session.fe;
       const fe = of(feRt);
       const res = txn.res?.head;
-      if (!fe || !res) return { kind: 'forward' };
+      if (!fe || !res) return FORWARD;
       const be = backendOf(txn, fe);
       if (quietResponse.has(fe) && (!be || quietResponse.has(be))) return FORWARD;
       const st = state(txn, fe, feRt);

@@ -199,7 +199,7 @@ export class BackendRuntime {
   /** Hands free slots of `s` to waiters: its own queue first, then the backend's. */
   private dequeue(s: ServerRuntime): void {
     while (s.usable && s.hasSlot) {
-      const w = s.queue.length > 0 ? s.queue.shift() : !s.admin.drain ? this.queue.shift() : undefined;
+      const w = s.queue.length > 0 ? s.queue.shift() : !s.admin.drain && this.queue.length > 0 ? this.queue.shift() : undefined;
       if (!w) return;
       this.take(s, false);
       w.resolve(s);

@@ -44,6 +44,11 @@ export class WaitQueue {
     w.done = true;
     if (w.timer) clearTimeout(w.timer);
     this.length--;
+    // Only cancelled waiters left: forget them now (callers skip shift() on an empty queue).
+    if (this.length === 0) {
+      this.items.length = 0;
+      this.head = 0;
+    }
   }
 
   private compact(): void {
@@ -51,8 +56,8 @@ export class WaitQueue {
       this.items = this.items.slice(this.head);
       this.head = 0;
     }
-    if (this.head === this.items.length) {
-      this.items = [];
+    if (this.head === this.items.length && this.head > 0) {
+      this.items.length = 0;
       this.head = 0;
     }
   }

@@ -50,6 +50,11 @@ export class FieldScan {
   upgrade: string | undefined = undefined;
   expectContinue = false;
   wsKeyLength = -1;
+  /**
+   * Every line is exactly `name: value` CRLF with a lower-case name, the block ends with CRLF and
+   * nothing was merged or dropped: serializing the kept headers gives back the bytes received.
+   */
+  canonical = true;
 
   constructor(
     /** responses accept codings after chunked at parse time; requests do not */
@@ -91,6 +96,8 @@ export function scanFields(s: FieldScan, str: string, pos: number, end: number, 
         if (pos + 1 >= end) return SCAN_MORE;
         if (str.charCodeAt(pos + 1) !== LF) return s.fail(s.badStatus, 'lone CR in header block', pos + 1 - base);
         pos++;
+      } else {
+        s.canonical = false;
       }
       if (s.kept > maxHeaders) return s.fail(s.badStatus, 'too many headers', pos - base);
       return pos + 1;
@@ -121,6 +128,7 @@ export function scanFields(s: FieldScan, str: string, pos: number, end: number, 
 
     while (pos < end && ((c = str.charCodeAt(pos)) === SP || c === HT)) pos++;
     const valueStart = pos;
+    if (kind !== 1 || valueStart !== nameEnd + 2 || str.charCodeAt(nameEnd + 1) !== SP) s.canonical = false;
     let folded = false;
     let lineEnd: number;
     for (;;) {
@@ -151,13 +159,16 @@ export function scanFields(s: FieldScan, str: string, pos: number, end: number, 
     }
     let valueEnd = lineEnd;
     while (valueEnd > valueStart && ((c = str.charCodeAt(valueEnd - 1)) === SP || c === HT || c === CR || c === LF)) valueEnd--;
+    if (folded || valueEnd !== lineEnd || lineEnd !== pos - 2) s.canonical = false;
 
     const name = kind === 4 ? asciiLower(str.slice(nameStart, nameEnd)) : headerName(str, nameStart, nameEnd, (kind & 2) !== 0);
     let value: string | null = folded ? unfold(str, valueStart, valueEnd) : str.slice(valueStart, valueEnd);
     if (s.special) {
-      value = noteSpecial(s, name, value, nameStart - base);
+      const noted = noteSpecial(s, name, value, nameStart - base);
       if (s.errStatus !== 0) return SCAN_ERROR;
-      if (value === null) continue; // merged duplicate: neither kept nor counted
+      if (noted !== value) s.canonical = false;
+      if (noted === null) continue; // merged duplicate: neither kept nor counted
+      value = noted;
     }
     if (s.kept > maxHeaders) return s.fail(s.badStatus, 'too many headers', nameStart - base);
     headers.push(name, value);
@@ -340,6 +351,7 @@ function noteContentLength(s: FieldScan, v: string, at: number): string | null {
 /** Removes every kept header called `name` (lower case) and its HTX size. */
 export function dropScannedHeader(s: FieldScan, name: string): void {
   const h = s.headers;
+  s.canonical = false;
   for (let i = h.length - 2; i >= 0; i -= 2) {
     if (h[i] === name) {
       s.htx -= HTX_BLOCK + name.length + h[i + 1]!.length;

@@ -45,3 +45,9 @@ export const HTX_BLOCK = 8;
 export function headBudget(limits: H1Limits): number {
   return limits.bufsize - Math.min(limits.maxrewrite, limits.bufsize >> 1) - 69;
 }
+
+/**
+ * Head parsers decode a read of at most this many bytes whole before parsing, which costs less
+ * than first searching the bytes for the end of the head; larger reads are decoded up to it.
+ */
+export const DECODE_WHOLE = 2048;

@@ -24,7 +24,7 @@ import {
   dropScannedHeader,
   scanFields,
 } from './fields.js';
-import { DEFAULT_H1_LIMITS, HTX_BLOCK, headBudget, inputLimit, type H1Limits } from './limits.js';
+import { DECODE_WHOLE, DEFAULT_H1_LIMITS, HTX_BLOCK, headBudget, inputLimit, type H1Limits } from './limits.js';
 import { INCOMPLETE, h1Error, type H1Error, type H1Incomplete } from './types.js';
 import { VERSION_BAD, VERSION_MORE, scanVersion, versionNumber, versionString } from './version.js';
 
@@ -67,8 +67,10 @@ export function parseRequestHead(
   end = buf.length,
   limits: H1Limits = DEFAULT_H1_LIMITS,
 ): RequestParseResult {
-  // Decode the head once. Usually it ends with CRLFCRLF: decode just that, not a body behind it.
+  // Decode the head once. A small read is decoded whole (cheaper than searching the bytes for
+  // the end of the head first); from a larger one, just the head when it ends with CRLFCRLF.
   const limit = Math.min(end, start + inputLimit(limits));
+  if (limit - start <= DECODE_WHOLE) return parseRequestText(latin1(buf, start, limit), end - start, limits);
   const eoh = buf.indexOf(END_OF_HEAD, start);
   if (eoh >= 0 && eoh + 4 <= limit) {
     const r = parseRequestText(latin1(buf, start, eoh + 4), end - start, limits);

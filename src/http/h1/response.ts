@@ -17,7 +17,7 @@ import {
   dropScannedHeader,
   scanFields,
 } from './fields.js';
-import { DEFAULT_H1_LIMITS, HTX_BLOCK, headBudget, inputLimit, type H1Limits } from './limits.js';
+import { DECODE_WHOLE, DEFAULT_H1_LIMITS, HTX_BLOCK, headBudget, inputLimit, type H1Limits } from './limits.js';
 import { INCOMPLETE, h1Error, type BodyFraming, type H1Error, type H1Incomplete } from './types.js';
 import { VERSION_BAD, VERSION_MORE, scanVersion, versionNumber, versionString } from './version.js';
 
@@ -37,6 +37,12 @@ export interface ParsedResponse {
   clAndTe: boolean;
   /** major*10+minor as received */
   versionNumber: number;
+  /**
+   * The head's bytes (the first `consumed`) are exactly what responseHeadText() makes of `head`
+   * as parsed: status line `VERSION SP CODE SP REASON` CRLF, canonical header lines (FieldScan).
+   * While nothing changes the head, it can be forwarded as received.
+   */
+  canonical: boolean;
 }
 
 export type ResponseParseResult = ParsedResponse | H1Incomplete | H1Error;
@@ -63,8 +69,9 @@ export function parseResponseHead(
   requestMethod = 'GET',
   limits: H1Limits = DEFAULT_H1_LIMITS,
 ): ResponseParseResult {
-  // Decode the head once; usually up to its CRLFCRLF so the body behind it is not decoded.
+  // Decode the head once: a small read whole, else up to its CRLFCRLF so the body behind it is not decoded.
   const limit = Math.min(end, start + inputLimit(limits));
+  if (limit - start <= DECODE_WHOLE) return parseResponseText(latin1(buf, start, limit), end - start, requestMethod, limits);
   const eoh = buf.indexOf(END_OF_HEAD, start);
   const str = latin1(buf, start, eoh >= 0 && eoh + 4 <= limit ? eoh + 4 : limit);
   const r = parseResponseText(str, end - start, requestMethod, limits);
@@ -132,6 +139,16 @@ function parseResponseText(str: string, avail: number, requestMethod: string, li
   const reason = str.slice(reasonStart, reasonEnd);
   const statusCode = str.charCodeAt(codeStart) === 0x30 || codeEnd - codeStart > 9 ? str.slice(codeStart, codeEnd) : undefined;
   const headers = s.headers;
+  // The status line as responseHeadText() writes it (the header lines are FieldScan's part).
+  const lineCanonical =
+    versionStart === 0 &&
+    versionEnd === version.length &&
+    str.startsWith(version) &&
+    str.charCodeAt(versionEnd) === SP &&
+    codeStart === versionEnd + 1 &&
+    str.charCodeAt(codeEnd) === SP &&
+    reasonStart === codeEnd + 1 &&
+    str.charCodeAt(reasonEnd) === CR;
 
   let framing: BodyFraming;
   let clAndTe = false;
@@ -176,6 +193,7 @@ function parseResponseText(str: string, avail: number, requestMethod: string, li
     informational,
     clAndTe,
     versionNumber: v,
+    canonical: lineCanonical && s.canonical,
   };
 }
 
