@@ -307,12 +307,17 @@ function noteTransferEncoding(s: FieldScan, v: string, at: number): boolean {
  * Repeated equal values are merged into the first header; a list is rewritten to one value.
  */
 function noteContentLength(s: FieldScan, v: string, at: number): string | null {
+  const len = v.length;
+  // The usual value, plain digits without a leading zero, is its own digits.
+  if (len > 0 && len < 16 && (len === 1 || v.charCodeAt(0) !== 0x30)) {
+    const n = digitsValue(v);
+    if (n >= 0) return recordContentLength(s, v, v, n, at);
+  }
   // Unlike list headers, every element must hold a value: "5," and ",5" are errors.
   let digits = '';
   let count = 0;
   let ok = true;
   let i = 0;
-  const len = v.length;
   while (ok) {
     while (i < len && (v.charCodeAt(i) === 0x20 || v.charCodeAt(i) === 0x09)) i++;
     let e = i;
@@ -336,6 +341,26 @@ function noteContentLength(s: FieldScan, v: string, at: number): string | null {
     s.fail(s.badStatus, 'invalid Content-Length', at);
     return null;
   }
+  // A list is kept as one value, as HAProxy forwards it.
+  return recordContentLength(s, digits, count > 1 ? digits : v, Number(digits), at);
+}
+
+/** The number `v` spells when it is made of decimal digits only (short enough to be exact), else -1. */
+function digitsValue(v: string): number {
+  let n = 0;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return -1;
+    n = n * 10 + (c - 0x30);
+  }
+  return n;
+}
+
+/**
+ * Notes a valid Content-Length (`digits`: its significant digits, `value` their number); returns
+ * `kept`, or null for a duplicate.
+ */
+function recordContentLength(s: FieldScan, digits: string, kept: string, value: number, at: number): string | null {
   if (s.clCount > 0) {
     if (digits !== s.clDigits) s.fail(s.badStatus, 'two different Content-Length values', at);
     s.clCount++;
@@ -343,9 +368,8 @@ function noteContentLength(s: FieldScan, v: string, at: number): string | null {
   }
   s.clCount = 1;
   s.clDigits = digits;
-  s.clValue = Number(digits);
-  // A list is kept as one value, as HAProxy forwards it.
-  return count > 1 ? digits : v;
+  s.clValue = value;
+  return kept;
 }
 
 /** Removes every kept header called `name` (lower case) and its HTX size. */

@@ -1,7 +1,8 @@
 /**
- * Lower-case header names without allocating: common names are matched case-insensitively in
- * place and return one shared string (String.prototype.toLowerCase on each name dominated the
- * parse profile). Unknown names fall back to slice + toLowerCase.
+ * Lower-case header names: a name with capitals that is a common one is matched
+ * case-insensitively in place and returns one shared string (String.prototype.toLowerCase on each
+ * name dominated the parse profile); other capitalised names fall back to slice + toLowerCase, and
+ * names already in lower case are their own slice.
  */
 
 const COMMON = [
@@ -35,12 +36,13 @@ function sameIgnoringCase(str: string, at: number, lower: string): boolean {
 
 /** The lower-cased header name str[a, b); `hasUpper` tells whether any A-Z is present. */
 export function headerName(str: string, a: number, b: number, hasUpper: boolean): string {
+  // Already lower case: the slice is the name (cheaper than looking for a shared copy).
+  if (!hasUpper) return str.slice(a, b);
   const candidates = BY_LENGTH[b - a];
   if (candidates !== undefined) {
     for (let i = 0; i < candidates.length; i++) {
       if (sameIgnoringCase(str, a, candidates[i]!)) return candidates[i]!;
     }
   }
-  const s = str.slice(a, b);
-  return hasUpper ? s.toLowerCase() : s;
+  return str.slice(a, b).toLowerCase();
 }
