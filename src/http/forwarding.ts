@@ -68,13 +68,25 @@ interface ForwardFor {
   ifNone: boolean;
 }
 
-/** Parsed once per proxy and option (the words never change while the proxy runs). */
-const forwardForCache = { forwardfor: new WeakMap<Proxy, ForwardFor | null>(), originalto: new WeakMap<Proxy, ForwardFor | null>() };
+/** A proxy's `option forwardfor` and `option originalto`, null when not set. */
+interface AddressOptions {
+  forwardfor: ForwardFor | null;
+  originalto: ForwardFor | null;
+}
 
-function forwardForOf(p: Proxy, option: 'forwardfor' | 'originalto'): ForwardFor | null {
-  const cache = forwardForCache[option];
-  const cached = cache.get(p);
-  if (cached !== undefined) return cached;
+/** Parsed once per proxy (the words never change while the proxy runs). */
+const addressOptionsCache = new WeakMap<Proxy, AddressOptions>();
+
+function addressOptionsOf(p: Proxy): AddressOptions {
+  let o = addressOptionsCache.get(p);
+  if (o === undefined) {
+    o = { forwardfor: parseForwardFor(p, 'forwardfor'), originalto: parseForwardFor(p, 'originalto') };
+    addressOptionsCache.set(p, o);
+  }
+  return o;
+}
+
+function parseForwardFor(p: Proxy, option: 'forwardfor' | 'originalto'): ForwardFor | null {
   let result: ForwardFor | null = null;
   if (p.options[option]) {
     const args = p.optionArgs[option]?.args.slice(2) ?? [];
@@ -87,7 +99,6 @@ function forwardForOf(p: Proxy, option: 'forwardfor' | 'originalto'): ForwardFor
       else if (a === 'if-none') result.ifNone = true;
     }
   }
-  cache.set(p, result);
   return result;
 }
 
@@ -111,15 +122,16 @@ export function prepareRequestHeaders(txn: HttpTxn, mode: ConnMode, client: Sock
   const req = txn.req!;
   const upgrade = req.upgrade;
   const out = withoutHopByHop(req.head.headers, upgrade, req.framing === 'chunked');
-  const fe = txn.session.fe.config;
-  const be = txn.backend?.config;
+  const fe = addressOptionsOf(txn.session.fe.config);
+  const beConfig = txn.backend?.config;
+  const be = beConfig ? addressOptionsOf(beConfig) : undefined;
   // The backend's option wins when both set it, as in HAProxy.
-  const ff = (be && forwardForOf(be, 'forwardfor')) || forwardForOf(fe, 'forwardfor');
+  const ff = be?.forwardfor ?? fe.forwardfor;
   if (ff) {
     const addr = clientAddress(client);
     if (!excluded(ff, addr) && !(ff.ifNone && has(out, ff.header))) out.push(ff.header, addr);
   }
-  const ot = (be && forwardForOf(be, 'originalto')) || forwardForOf(fe, 'originalto');
+  const ot = be?.originalto ?? fe.originalto;
   if (ot) {
     const addr = client.localAddress ?? '';
     if (!excluded(ot, addr)) out.push(ot.header, addr);

@@ -91,8 +91,27 @@ export function hasToken(h: HeaderList, name: string, token: string): boolean {
   return headerTokens(h, name).includes(token.toLowerCase());
 }
 
-const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade'];
-const HOP_BY_HOP_SET: ReadonlySet<string> = new Set(HOP_BY_HOP);
+/**
+ * The fixed hop-by-hop fields: connection, keep-alive, proxy-connection, te, trailer,
+ * transfer-encoding, upgrade. Matched by length first: names are fresh strings, and a Set lookup
+ * hashes each one.
+ */
+function isHopByHop(name: string): boolean {
+  switch (name.length) {
+    case 2:
+      return name === 'te';
+    case 7:
+      return name === 'trailer' || name === 'upgrade';
+    case 10:
+      return name === 'connection' || name === 'keep-alive';
+    case 16:
+      return name === 'proxy-connection';
+    case 17:
+      return name === 'transfer-encoding';
+    default:
+      return false;
+  }
+}
 
 /**
  * RFC 9110 7.6.1 hop-by-hop removal: the Connection header, every header it names, and the
@@ -113,7 +132,7 @@ export function removeHopByHop(h: HeaderList, keepUpgrade = false): HeaderList {
   const out: HeaderList = [];
   for (let i = 0; i < h.length; i += 2) {
     const name = h[i]!;
-    if ((HOP_BY_HOP_SET.has(name) || named?.has(name) === true) && !(keepUpgrade && name === 'upgrade')) continue;
+    if ((isHopByHop(name) || named?.has(name) === true) && !(keepUpgrade && name === 'upgrade')) continue;
     out.push(name, h[i + 1]!);
   }
   return out;
