@@ -1,18 +1,32 @@
-// The cached clock: one reading per event-loop task, fresh in the next one.
+// The cached clock: one reading per turn of the event loop, fresh in the next one.
 import { describe, expect, it } from 'vitest';
 import { now } from '../../../src/core/clock.js';
 
+const spin = (ms: number) => {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    /* bounded: ms */
+  }
+};
+
 describe('clock', () => {
-  it('gives the same time for the whole task and a new reading in the next task', async () => {
+  it('gives the same time for the whole turn and a new reading in the next one', async () => {
     const first = now();
-    const spinUntil = Date.now() + 5;
-    while (Date.now() < spinUntil) {
-      /* bounded: 5 ms */
-    }
-    expect(now()).toBe(first); // same task: the time read at its first call
+    spin(5);
+    expect(now()).toBe(first); // same turn: the time read at its first call
+    await Promise.resolve();
+    expect(now()).toBe(first); // microtasks belong to the same turn
     await new Promise((r) => setTimeout(r, 5));
     const later = now();
     expect(later).toBeGreaterThanOrEqual(first + 5);
     expect(Math.abs(later - Date.now())).toBeLessThanOrEqual(1);
+  });
+
+  it('a reading taken in a timer does not outlive a wait for I/O', async () => {
+    const inTimer = await new Promise<number>((r) => setTimeout(() => r(now()), 1));
+    // The next events come after a pause with nothing to do: their time is read again.
+    await new Promise((r) => setTimeout(r, 20));
+    expect(now()).toBeGreaterThanOrEqual(inTimer + 20);
+    expect(Math.abs(now() - Date.now())).toBeLessThanOrEqual(1);
   });
 });
