@@ -219,6 +219,8 @@ export class HttpSession {
   /** For the log: when the current stream began (accept, then each response's end) and its request's first byte. */
   streamAcceptedAt: number = now();
   firstByteAt = 0;
+  /** Owned by the stats module (stats/accounting.ts): the client connection's wire bytes are counted. */
+  statsWireMetered = false;
 
   constructor(
     readonly rt: Runtime,

@@ -50,8 +50,11 @@ export class HttpTxn {
   streamPrev: HttpTxn | undefined = undefined;
   streamNext: HttpTxn | undefined = undefined;
   streamListed = false;
-  /** Per-transaction variables and rule state, owned by the rules engine. */
-  readonly scratch: Record<string, unknown> = {};
+  private scratchState: Record<string, unknown> | undefined = undefined;
+  /** Per-transaction variables and rule state, owned by the rules engine (made when first used). */
+  get scratch(): Record<string, unknown> {
+    return (this.scratchState ??= {});
+  }
   /** For the log: this stream's accept date (the connection's, or the previous response's end). */
   readonly acceptedAt: number;
   /**

@@ -53,8 +53,11 @@ function meterWire(s: Socket, m: MuxCounters, onClose?: () => void): void {
   });
 }
 
-/** A client connection of an HTTP/1 frontend, counted once (open until it closes). */
-function countClientConnection(s: Socket, m: MuxCounters): void {
+/** The client connection of an HTTP/1 session, counted once (open until it closes). */
+function countClientConnection(session: HttpTxn['session'], m: MuxCounters): void {
+  if (session.statsWireMetered) return;
+  session.statsWireMetered = true;
+  const s = session.client;
   if (metered.has(s)) return;
   m.h1TotalConns++;
   if (!s.destroyed) m.h1OpenConns++;
@@ -68,7 +71,7 @@ const overH1 = (txn: HttpTxn) => txn.session.conn.clientVersion === undefined;
 export function countStreamStart(txn: HttpTxn): void {
   if (!overH1(txn)) return;
   const m = txn.session.fe.counters.mux;
-  countClientConnection(txn.session.client, m);
+  countClientConnection(txn.session, m);
   m.h1OpenStreams++;
   m.h1TotalStreams++;
   txn.statsStreamOpen = true;
@@ -78,7 +81,7 @@ export function countStreamStart(txn: HttpTxn): void {
 function countStreamEnd(txn: HttpTxn): void {
   if (!overH1(txn)) return;
   const fe = txn.session.fe.counters.mux;
-  countClientConnection(txn.session.client, fe);
+  countClientConnection(txn.session, fe);
   // Counted when the request arrived; without a request, a stream existed if some bytes came.
   if (txn.statsStreamOpen) fe.h1OpenStreams--;
   else if (txn.firstByteAt > 0) fe.h1TotalStreams++;
