@@ -615,7 +615,8 @@ export class HttpSession {
     const client = this.client;
     this.retrying = false;
     this.retryOn = retryPolicy(backend.config);
-    this.attempt = connectToServer(
+    let settled = false;
+    const attempt = connectToServer(
       {
         backend,
         lbRequest: this.lbRequest(txn, backend),
@@ -627,8 +628,13 @@ export class HttpSession {
         direct: txn.preferred !== undefined,
         directReads: true,
       },
-      (r) => this.onConnected(txn, r),
+      (r) => {
+        settled = true;
+        this.onConnected(txn, r);
+      },
     );
+    // A pooled connection is handed over before connectToServer returns: nothing is left to abort.
+    if (!settled) this.attempt = attempt;
   }
 
   /**
@@ -667,7 +673,8 @@ export class HttpSession {
       backend.counters.redispatches++;
     }
     const client = this.client;
-    this.attempt = connectToServer(
+    let settled = false;
+    const attempt = connectToServer(
       {
         backend,
         lbRequest: this.lbRequest(txn, backend),
@@ -682,8 +689,13 @@ export class HttpSession {
         direct: txn.preferred !== undefined,
         directReads: true,
       },
-      (r) => this.onConnected(txn, r),
+      (r) => {
+        settled = true;
+        this.onConnected(txn, r);
+      },
     );
+    // A pooled connection is handed over before connectToServer returns: nothing is left to abort.
+    if (!settled) this.attempt = attempt;
     return true;
   }
 
