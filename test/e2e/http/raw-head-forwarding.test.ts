@@ -5,7 +5,7 @@
  * Each expectation is checked against Debian's haproxy too when it is installed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer, type Server, type Socket } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { DEFAULTS, freePorts, hasHaproxy, rawExchange, startHaproxy, startPortico, type Proc } from '../harness.js';
 
 /** Canonical response heads by request path; /split sends its body in a second write. */
@@ -38,8 +38,31 @@ function startOrigin(port: number): Promise<Server> {
 }
 
 const get = (path: string, version = 'HTTP/1.1') => `GET ${path} ${version}\r\nhost: x\r\n\r\n`;
-/** The first response of a raw exchange (the connection stays open: collected for a short while). */
-const first = (port: number, req: string) => rawExchange(port, req, 400);
+
+/**
+ * The first response on a kept-alive connection, as raw text: complete once its content-length
+ * body is in (then the connection is closed), or what came within 3 s.
+ */
+function first(port: number, req: string): Promise<string> {
+  return new Promise((resolve) => {
+    let got = '';
+    const s = connect({ port, host: '127.0.0.1' });
+    const done = () => {
+      clearTimeout(timer);
+      s.destroy();
+      resolve(got);
+    };
+    const timer = setTimeout(done, 3000);
+    s.on('data', (d: Buffer) => {
+      got += d.toString('latin1');
+      const end = got.indexOf('\r\n\r\n');
+      const cl = /\r\ncontent-length: *(\d+)/i.exec(got.slice(0, end));
+      if (end >= 0 && cl && got.length >= end + 4 + Number(cl[1])) done();
+    });
+    s.on('error', done);
+    s.write(req);
+  });
+}
 
 const sides: { label: string; proc: Proc; port: { plain: number; cookie: number; rules: number } }[] = [];
 let origin: Server;
