@@ -728,7 +728,7 @@ export class HttpSession {
     const head = requestHeadText(req.head, headers); // latin1: its length is its size in bytes
     this.serverTimeoutMs = this.backend!.timeouts.server || 0;
     adopt(sock, this.serverEvents);
-    sock.resume();
+    if (sock.isPaused()) sock.resume(); // paused by back-pressure of an earlier response
     // Send the head together with body bytes already received, in one write when possible.
     const body = this.reqBuffered;
     const chunks = this.reqChunks;
