@@ -24,6 +24,7 @@ export function finalizeConfig(config: Config, diags: Diagnostics): void {
   for (const p of config.proxies) {
     checkBackendRefs(config, p, diags);
     checkServers(p, diags);
+    checkMuxProtocols(p, diags);
     checkTimeouts(p, diags);
     if (hasFrontend(p) && p.kind !== 'backend' && p.binds.length === 0 && !p.disabled) {
       diags.warning(`${label(p)} '${p.name}' has no 'bind' directive. Please declare it as a backend if this was intended.`, p.where);
@@ -72,6 +73,33 @@ function checkServers(p: Proxy, diags: Diagnostics): void {
     } else {
       seen.set(s.name, s.where.line);
     }
+  }
+}
+
+/** The multiplexers (`proto`) a mode can use: h1/h2 carry HTTP, none is a raw TCP stream. */
+const USABLE_MUX: Record<Mode, readonly string[]> = { http: ['h1', 'h2'], tcp: ['none'] };
+
+/**
+ * `proto` on bind and server lines against the proxy's mode, as HAProxy 2.6 checks them once the
+ * mode is known (the name itself is checked where it is parsed). HAProxy has FastCGI servers
+ * (with an fcgi-app section); portico does not, so `proto fcgi` never has its application.
+ */
+function checkMuxProtocols(p: Proxy, diags: Diagnostics): void {
+  const mode = modeOf(p);
+  const usable = USABLE_MUX[mode];
+  const why = ` (not with 'mode ${mode}')`;
+  if (hasFrontend(p) && p.kind !== 'backend') {
+    for (const b of p.binds) {
+      if (b.proto !== undefined && !usable.includes(b.proto)) {
+        diags.alert(`${label(p)} '${p.name}' : MUX protocol '${b.proto}' is not usable for 'bind ${b.spec}'${why}.`, b.where);
+      }
+    }
+  }
+  if (!hasBackend(p)) return;
+  for (const s of p.servers) {
+    if (s.proto === undefined) continue;
+    if (s.proto === 'fcgi' && mode === 'http') diags.alert(`proxy '${p.name}': FCGI server '${s.name}' has no FCGI app configured.`, s.where);
+    else if (!usable.includes(s.proto)) diags.alert(`${label(p)} '${p.name}' : MUX protocol '${s.proto}' is not usable for server '${s.name}'${why}.`, s.where);
   }
 }
 

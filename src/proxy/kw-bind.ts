@@ -76,8 +76,8 @@ addKeywords('listener', [
             bind.alpn = v;
             break;
           case 'proto':
-            // The multiplexers HAProxy 2.6 offers on a bind line.
-            if (!['h1', 'h2', 'none'].includes(v)) return ctx.alert(`'bind ${spec}' : 'proto' :  unknown MUX protocol '${v}'.`);
+            // The multiplexers HAProxy 2.6 knows; which ones a bind may use depends on the mode (finalize.ts).
+            if (!['h1', 'h2', 'fcgi', 'none'].includes(v)) return ctx.alert(`'bind ${spec}' : 'proto' :  unknown MUX protocol '${v}'.`);
             bind.proto = v;
             break;
           default:

@@ -121,6 +121,17 @@ describe('names across sections', () => {
     expect(r.diags.list.map((d) => `${d.level} ${d.line} ${d.message}`)).toEqual(["warning 1 missing timeouts for frontend 'fe'.", "warning 4 missing timeouts for backend 'be'."]);
     expect(r.diags.list[0]!.details?.[0]).toBe('While not properly invalid, you will certainly encounter various problems');
   });
+  it('a multiplexer the mode cannot use, on bind and server lines (checked against haproxy in the corpus)', () => {
+    expect(check(`${T}listen db\n  mode tcp\n  bind :3306 proto h2\n  server d1 127.0.0.1:3307 proto h1\n  server d2 127.0.0.1:3308 proto none\n`)).toEqual([
+      "alert e.cfg:8 proxy 'db' : MUX protocol 'h2' is not usable for 'bind :3306' (not with 'mode tcp').",
+      "alert e.cfg:9 proxy 'db' : MUX protocol 'h1' is not usable for server 'd1' (not with 'mode tcp').",
+    ]);
+    expect(check(`${T}frontend fe\n  bind :80 proto none\n  bind :81 proto h2\n  default_backend be\nbackend be\n  server a 127.0.0.1:80 proto none\n  server b 127.0.0.1:81 proto fcgi\n  server c 127.0.0.1:82 proto h1\n`)).toEqual([
+      "alert e.cfg:7 frontend 'fe' : MUX protocol 'none' is not usable for 'bind :80' (not with 'mode http').",
+      "alert e.cfg:11 backend 'be' : MUX protocol 'none' is not usable for server 'a' (not with 'mode http').",
+      "alert e.cfg:12 proxy 'be': FCGI server 'b' has no FCGI app configured.",
+    ]);
+  });
   it('rules out of evaluation order, and rules after a final one', () => {
     expect(check(`${T}frontend fe\n  bind :80\n  use_backend be if TRUE\n  http-request deny\n  http-request allow\nbackend be\n  server s 127.0.0.1:80\n`)).toEqual([
       "warning e.cfg:9 a 'http-request' rule placed after a 'use_backend' rule will still be processed before.",
