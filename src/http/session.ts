@@ -611,19 +611,28 @@ export class HttpSession {
   }
 
   private connect(txn: HttpTxn, backend: BackendRuntime): void {
-    const req = txn.req!;
-    const client = this.client;
     this.retrying = false;
     this.retryOn = retryPolicy(backend.config);
+    this.dispatch(txn, backend);
+  }
+
+  /**
+   * Asks for a server connection for `txn`, the first time or, with `retry`, again after a
+   * layer-7 failure (then on a new connection, to the server or away from it as `retry` says).
+   */
+  private dispatch(txn: HttpTxn, backend: BackendRuntime, retry?: { preferred?: ServerRuntime; avoid?: ServerRuntime; retriesUsed: number; redispatched: boolean }): void {
     let settled = false;
     const attempt = connectToServer(
       {
         backend,
         lbRequest: this.lbRequest(txn, backend),
-        preferred: txn.preferred,
+        preferred: retry ? retry.preferred : txn.preferred,
+        avoid: retry?.avoid,
         frontendPort: this.listener.port,
-        reuse: reuseAllowed(backend, this.requestsSeen),
-        preamble: (this.preamble ??= this.fe.proxyPreamble(client, this.listener)),
+        reuse: retry ? false : reuseAllowed(backend, this.requestsSeen),
+        preamble: (this.preamble ??= this.fe.proxyPreamble(this.client, this.listener)),
+        retriesUsed: retry?.retriesUsed,
+        redispatched: retry?.redispatched,
         retryConnFailures: this.retryOn.connFailure,
         direct: txn.preferred !== undefined,
         directReads: true,
@@ -672,30 +681,12 @@ export class HttpSession {
       server.counters.redispatches++;
       backend.counters.redispatches++;
     }
-    const client = this.client;
-    let settled = false;
-    const attempt = connectToServer(
-      {
-        backend,
-        lbRequest: this.lbRequest(txn, backend),
-        preferred: redispatch ? undefined : server,
-        avoid: redispatch ? server : undefined,
-        frontendPort: this.listener.port,
-        reuse: false,
-        preamble: (this.preamble ??= this.fe.proxyPreamble(client, this.listener)),
-        retriesUsed: retry,
-        redispatched: redispatch || txn.connect?.redispatched === true,
-        retryConnFailures: this.retryOn.connFailure,
-        direct: txn.preferred !== undefined,
-        directReads: true,
-      },
-      (r) => {
-        settled = true;
-        this.onConnected(txn, r);
-      },
-    );
-    // A pooled connection is handed over before connectToServer returns: nothing is left to abort.
-    if (!settled) this.attempt = attempt;
+    this.dispatch(txn, backend, {
+      preferred: redispatch ? undefined : server,
+      avoid: redispatch ? server : undefined,
+      retriesUsed: retry,
+      redispatched: redispatch || txn.connect?.redispatched === true,
+    });
     return true;
   }
 
