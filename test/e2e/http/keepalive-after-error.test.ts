@@ -5,7 +5,7 @@
  * may be read by the client as part of a later response.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer, type Server, type Socket } from 'node:net';
+import { startScriptedServer, type ScriptedServer } from '../scripted-server.js';
 import { DEFAULTS, freePorts, startPortico, type Proc } from '../harness.js';
 import { exchange, splitResponses } from '../http-diff/lib.js';
 
@@ -18,31 +18,15 @@ const head = (path: string) => `HEAD ${path} HTTP/1.1\r\n${H}\r\n`;
  * well-formed response 100 ms later on the same connection; /silent never answers; anything
  * else gets a 200 naming its path.
  */
-function startServer(): Promise<{ server: Server; port: number; sockets: Set<Socket> }> {
-  const sockets = new Set<Socket>();
-  const server = createServer((s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-    s.on('error', () => {});
-    let buf = '';
-    s.on('data', (d: Buffer) => {
-      buf += d.toString('latin1');
-      for (let eoh = buf.indexOf('\r\n\r\n'); eoh >= 0; eoh = buf.indexOf('\r\n\r\n')) {
-        const line = buf.slice(0, buf.indexOf('\r\n'));
-        const len = Number(/\r\ncontent-length: *(\d+)/i.exec(buf.slice(0, eoh + 2))?.[1] ?? 0);
-        if (buf.length < eoh + 4 + len) return;
-        buf = buf.slice(eoh + 4 + len);
-        const path = line.split(' ')[1] ?? '/';
-        if (path === '/late') {
-          s.write('NOT HTTP\r\n\r\n');
-          setTimeout(() => s.writable && s.write('HTTP/1.1 200 OK\r\nx-late: yes\r\ncontent-length: 4\r\n\r\nLATE'), 100);
-        } else if (path !== '/silent') {
-          s.write(`HTTP/1.1 200 OK\r\ncontent-length: ${path.length}\r\n\r\n${path}`);
-        }
-      }
-    });
+function startServer(): Promise<ScriptedServer> {
+  return startScriptedServer((path, s) => {
+    if (path === '/late') {
+      s.write('NOT HTTP\r\n\r\n');
+      setTimeout(() => s.writable && s.write('HTTP/1.1 200 OK\r\nx-late: yes\r\ncontent-length: 4\r\n\r\nLATE'), 100);
+    } else if (path !== '/silent') {
+      s.write(`HTTP/1.1 200 OK\r\ncontent-length: ${path.length}\r\n\r\n${path}`);
+    }
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as { port: number }).port, sockets })));
 }
 
 describe('keep-alive after an error page', () => {
@@ -74,8 +58,7 @@ listen deny
   });
   afterAll(async () => {
     await portico?.stop();
-    for (const s of srv?.sockets ?? []) s.destroy();
-    await new Promise((r) => srv?.server.close(r));
+    await srv?.close();
   });
 
   it('503: the connection stays open for the next request, without connection: close', async () => {

@@ -5,7 +5,8 @@
  * Each expectation is checked against Debian's haproxy too when it is installed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, createServer, type Server, type Socket } from 'node:net';
+import { connect } from 'node:net';
+import { startScriptedServer, type ScriptedServer } from '../scripted-server.js';
 import { DEFAULTS, freePorts, hasHaproxy, rawExchange, startHaproxy, startPortico, type Proc } from '../harness.js';
 
 /** Canonical response heads by request path; /split sends its body in a second write. */
@@ -16,25 +17,16 @@ const RESPONSES: Record<string, string> = {
   '/status': 'HTTP/1.1 0201 Made\r\ncontent-length: 2\r\n\r\nok',
 };
 
-function startOrigin(port: number): Promise<Server> {
-  const server = createServer((s: Socket) => {
-    let buf = '';
-    s.on('data', (d) => {
-      buf += d.toString('latin1');
-      for (let end = buf.indexOf('\r\n\r\n'); end >= 0; end = buf.indexOf('\r\n\r\n')) {
-        const path = buf.slice(0, end).split(' ')[1] ?? '/';
-        buf = buf.slice(end + 4);
-        if (path === '/split') {
-          s.write('HTTP/1.1 200 OK\r\ncontent-length: 6\r\n\r\nab');
-          setTimeout(() => s.write('cdef'), 30);
-        } else {
-          s.write(RESPONSES[path] ?? 'HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n');
-        }
-      }
-    });
-    s.on('error', () => {});
+/** The origin: RESPONSES by path, anything else 404. */
+function startOrigin(): Promise<ScriptedServer> {
+  return startScriptedServer((path, s) => {
+    if (path === '/split') {
+      s.write('HTTP/1.1 200 OK\r\ncontent-length: 6\r\n\r\nab');
+      setTimeout(() => s.writable && s.write('cdef'), 30);
+    } else {
+      s.write(RESPONSES[path] ?? 'HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n');
+    }
   });
-  return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)));
 }
 
 const get = (path: string, version = 'HTTP/1.1') => `GET ${path} ${version}\r\nhost: x\r\n\r\n`;
@@ -65,26 +57,25 @@ function first(port: number, req: string): Promise<string> {
 }
 
 const sides: { label: string; proc: Proc; port: { plain: number; cookie: number; rules: number } }[] = [];
-let origin: Server;
+let origin: ScriptedServer;
 
 beforeAll(async () => {
-  const [originPort] = await freePorts(1);
-  origin = await startOrigin(originPort!);
+  origin = await startOrigin();
   for (const label of hasHaproxy() ? ['portico', 'haproxy'] : ['portico']) {
     const [plain, cookie, rules] = await freePorts(3);
     const cfg = `${DEFAULTS}
 listen plain
     bind 127.0.0.1:${plain}
-    server o 127.0.0.1:${originPort}
+    server o 127.0.0.1:${origin.port}
 listen cookie
     bind 127.0.0.1:${cookie}
     cookie SRV insert indirect nocache
-    server o 127.0.0.1:${originPort} cookie o1
+    server o 127.0.0.1:${origin.port} cookie o1
 listen rules
     bind 127.0.0.1:${rules}
     http-response set-header x-added yes
     http-response del-header x-a
-    server o 127.0.0.1:${originPort}
+    server o 127.0.0.1:${origin.port}
 `;
     const ports = [plain!, cookie!, rules!];
     const proc = label === 'haproxy' ? await startHaproxy(cfg, ports) : await startPortico(cfg, ports);
@@ -94,7 +85,7 @@ listen rules
 
 afterAll(async () => {
   for (const s of sides) await s.proc.stop();
-  await new Promise((r) => origin.close(r));
+  await origin.close();
 });
 
 describe('response heads forwarded as received', () => {

@@ -5,29 +5,21 @@
  * connection is cut (SD).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer, type Server, type Socket } from 'node:net';
+import { startScriptedServer, type ScriptedServer } from '../scripted-server.js';
 import { freePorts, startPortico, type Proc } from '../harness.js';
 import { exchange, splitResponses, until } from '../http-diff/lib.js';
 
 const H = 'Host: t\r\n';
 const CHUNKED = 'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n';
 
-function startServer(): Promise<{ server: Server; port: number; sockets: Set<Socket> }> {
-  const sockets = new Set<Socket>();
-  const server = createServer((s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-    s.on('error', () => {});
-    s.on('data', (d: Buffer) => {
-      const path = /^\w+ (\S+)/.exec(d.toString('latin1'))?.[1];
-      if (path === '/bad-same') s.write(`${CHUNKED}5\r\nhello\r\nzz\r\n`);
-      else if (path === '/bad-later') {
-        s.write(`${CHUNKED}5\r\nhello\r\n`);
-        setTimeout(() => s.writable && s.write('zz\r\n'), 80);
-      } else s.write(`HTTP/1.1 200 OK\r\ncontent-length: ${path?.length ?? 0}\r\n\r\n${path ?? ''}`);
-    });
+function startServer(): Promise<ScriptedServer> {
+  return startScriptedServer((path, s) => {
+    if (path === '/bad-same') s.write(`${CHUNKED}5\r\nhello\r\nzz\r\n`);
+    else if (path === '/bad-later') {
+      s.write(`${CHUNKED}5\r\nhello\r\n`);
+      setTimeout(() => s.writable && s.write('zz\r\n'), 80);
+    } else s.write(`HTTP/1.1 200 OK\r\ncontent-length: ${path.length}\r\n\r\n${path}`);
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as { port: number }).port, sockets })));
 }
 
 describe('bad chunked framing from a server', () => {
@@ -54,8 +46,7 @@ listen basic
   });
   afterAll(async () => {
     await portico?.stop();
-    for (const s of srv?.sockets ?? []) s.destroy();
-    await new Promise((r) => srv?.server.close(r));
+    await srv?.close();
   });
 
   const logLine = async (path: string) => {

@@ -5,35 +5,20 @@
  * `http-reuse always`).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer, type Server, type Socket } from 'node:net';
+import { startScriptedServer, type ScriptedServer } from '../scripted-server.js';
 import { freePorts, httpRequest, sleep, startPortico, type Proc } from '../harness.js';
 
-/** Answers `/` at once, `/silent` never, `/drip` with 5 body bytes 150 ms apart; records connections. */
-function startServer(): Promise<{ server: Server; port: number; opened: () => number; open: Set<Socket> }> {
-  const open = new Set<Socket>();
-  let opened = 0;
-  const server = createServer((s) => {
-    opened++;
-    open.add(s);
-    s.on('close', () => open.delete(s));
-    s.on('error', () => {});
-    let buf = '';
-    s.on('data', (d: Buffer) => {
-      buf += d.toString('latin1');
-      for (let eoh = buf.indexOf('\r\n\r\n'); eoh >= 0; eoh = buf.indexOf('\r\n\r\n')) {
-        const path = buf.slice(0, buf.indexOf('\r\n')).split(' ')[1] ?? '/';
-        buf = buf.slice(eoh + 4);
-        if (path === '/silent') continue;
-        if (path === '/drip') {
-          s.write('HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\n');
-          for (let i = 1; i <= 5; i++) setTimeout(() => s.writable && s.write('x'), i * 150);
-          continue;
-        }
-        s.write('HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok');
-      }
-    });
+/** Answers `/` at once, `/silent` never, `/drip` with 5 body bytes 150 ms apart. */
+function startServer(): Promise<ScriptedServer> {
+  return startScriptedServer((path, s) => {
+    if (path === '/silent') return;
+    if (path === '/drip') {
+      s.write('HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\n');
+      for (let i = 1; i <= 5; i++) setTimeout(() => s.writable && s.write('x'), i * 150);
+      return;
+    }
+    s.write('HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok');
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as { port: number }).port, opened: () => opened, open })));
 }
 
 describe('timeout server', () => {
@@ -61,7 +46,7 @@ listen web
 
   afterAll(async () => {
     await portico?.stop();
-    srv?.server.close();
+    await srv?.close();
   });
 
   it('a silent server gets a 504 after the timeout, not before', async () => {
@@ -87,7 +72,7 @@ listen web
     expect((await httpRequest(port, '/')).status).toBe(200);
     expect(srv.opened() - before).toBe(1); // the second request reused the first one's connection
     const deadline = Date.now() + 3000;
-    while (srv.open.size > 0 && Date.now() < deadline) await sleep(50);
-    expect(srv.open.size).toBe(0); // portico closed it while idle (400 ms after its last use)
+    while (srv.sockets.size > 0 && Date.now() < deadline) await sleep(50);
+    expect(srv.sockets.size).toBe(0); // portico closed it while idle (400 ms after its last use)
   });
 });
