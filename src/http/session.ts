@@ -33,6 +33,7 @@ import type { LbRequest } from '../lb/index.js';
 import type { TlsInfo } from '../tls/terminate.js';
 import type { ConnectionInfo } from '../sample/context.js';
 import { adopt, discard, type ServerConnHandler } from '../runtime/server-conn.js';
+import { readDirectly } from '../runtime/direct-reads.js';
 import type { SessionStick } from '../runtime/stick.js';
 import { connInfo } from '../tcp/conninfo.js';
 import { observeHttpFailure, observeHttpStatus } from '../checks/observe.js';
@@ -262,7 +263,11 @@ export class HttpSession {
     const c = this.client;
     (c as Socket & { [SESSION]?: HttpSession })[SESSION] = this;
     c.setNoDelay(true);
-    c.on('data', (d: Buffer) => this.onClientData(d));
+    const onData = (d: Buffer) => this.onClientData(d);
+    // Plain TCP clients are read without the stream machinery; bytes already in the stream's
+    // buffer (left by tcp-request inspection or a PROXY header) still come as 'data', first.
+    readDirectly(c, onData);
+    c.on('data', onData);
     c.on('end', () => this.onClientEnd());
     c.on('error', () => this.onClientError());
     c.on('close', () => this.onClientClose());

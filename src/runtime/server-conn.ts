@@ -5,6 +5,7 @@
  * the per-request cost).
  */
 import type { Socket } from 'node:net';
+import { onreadOption, type OnRead } from './direct-reads.js';
 
 export interface ServerConnHandler {
   data(d: Buffer): void;
@@ -21,31 +22,18 @@ const EARLY = Symbol('portico.serverConnEarly');
 type Owned = Socket & { [OWNER]?: ServerConnHandler; [EARLY]?: Buffer[] };
 
 /**
- * One read buffer for every HTTP server connection opened with directReads(). Node reads into it
- * and calls back at once, on the main thread, so one buffer serves all; each read is copied out
- * before the callback returns. This skips the per-read allocation of a 64 KiB buffer and the
- * Readable stream machinery ('data' events), a visible part of the CPU per proxied request.
+ * The `onread` option for net.connect (see direct-reads.ts): reads go straight to the socket's
+ * owner (see adopt) as fresh buffers, so an owner may keep them as it keeps 'data' chunks.
+ * `socket` is called to learn the socket once it exists. The socket emits 'end', 'error' and
+ * 'close' as usual, never 'data'.
  */
-const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
-
-/**
- * The `onread` option for net.connect: reads go straight to the socket's owner (see adopt) as
- * fresh buffers, so an owner may keep them as it keeps 'data' chunks. `socket` is called to learn
- * the socket once it exists. The socket emits 'end', 'error' and 'close' as usual, never 'data'.
- */
-export function directReads(socket: () => Socket): { buffer: Buffer; callback: (n: number, buf: Uint8Array) => boolean } {
-  return {
-    buffer: READ_BUFFER,
-    callback: (n) => {
-      const copy = Buffer.allocUnsafe(n);
-      READ_BUFFER.copy(copy, 0, 0, n);
-      const s = socket() as Owned;
-      const owner = s[OWNER];
-      if (owner) owner.data(copy);
-      else (s[EARLY] ??= []).push(copy);
-      return true;
-    },
-  };
+export function directReads(socket: () => Socket): OnRead {
+  return onreadOption((d) => {
+    const s = socket() as Owned;
+    const owner = s[OWNER];
+    if (owner) owner.data(d);
+    else (s[EARLY] ??= []).push(d);
+  });
 }
 
 /** Gives `sock`'s events to `h` from now on. */
