@@ -85,3 +85,17 @@ export function readDirectly(sock: Socket, deliver: (d: Buffer) => void): boolea
   handle.useUserBuffer(READ_BUFFER);
   return true;
 }
+
+/**
+ * Moves what `from` reads to `to`, as `from.pipe(to)` does (back-pressure, `to.end()` after
+ * `from`'s end), with direct reads where readDirectly allows them.
+ */
+export function relay(from: Socket, to: Socket): void {
+  const deliver = (d: Buffer) => {
+    if (!to.write(d)) from.pause();
+  };
+  readDirectly(from, deliver);
+  from.on('data', deliver);
+  to.on('drain', () => from.resume());
+  from.on('end', () => to.end());
+}

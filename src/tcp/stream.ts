@@ -10,6 +10,7 @@ import type { FrontendRuntime } from '../runtime/frontend.js';
 import type { BackendRuntime } from '../runtime/backend.js';
 import type { ServerRuntime } from '../runtime/server.js';
 import { connectToServer, type ConnectAttempt, type ConnectResult } from '../runtime/connect.js';
+import { relay } from '../runtime/direct-reads.js';
 import type { Listener } from '../runtime/listeners.js';
 import { bindServerSession } from '../runtime/admin.js';
 import type { SessionEnd } from '../runtime/session.js';
@@ -141,12 +142,12 @@ class TcpSession {
     server.on('close', () => this.finish(this.clientEnded && this.serverEnded ? '--' : 'SD'));
     const buffered = this.start.buffered;
     if (buffered && buffered.length > 0) server.write(buffered);
-    server.pipe(client);
+    relay(server, client);
     if (this.clientEnded) {
       server.end();
       if (this.serverEnded) this.closeWhenFlushed();
     } else {
-      client.pipe(server);
+      relay(client, server);
       client.resume();
     }
   }

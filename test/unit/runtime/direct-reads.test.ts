@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import net from 'node:net';
 import tls from 'node:tls';
 import { once } from 'node:events';
-import { readDirectly } from '../../../src/runtime/direct-reads.js';
+import { readDirectly, relay } from '../../../src/runtime/direct-reads.js';
 import { readFileSync } from 'node:fs';
 import { TestPki } from '../../e2e/tls/certs.js';
 
@@ -113,5 +113,40 @@ describe('direct reads on accepted sockets', () => {
     expect(String(d)).toBe('hi');
     s.destroy();
     srv.close();
+  });
+
+  it('relay: bytes intact through a slow reader, the source paused meanwhile, the end passed on', async () => {
+    const size = 4 * 1024 * 1024;
+    const payload = Buffer.alloc(size, 'xyz');
+    // The sink reads slowly at first: 64 KiB then a pause, so the relay's writes back up.
+    const sunk: Buffer[] = [];
+    let sinkEnded!: () => void;
+    const sinkDone = new Promise<void>((r) => (sinkEnded = r));
+    const sink = net.createServer((c) => {
+      c.pause();
+      setTimeout(() => c.resume(), 300);
+      c.on('data', (d: Buffer) => sunk.push(d));
+      c.on('end', () => {
+        sinkEnded();
+        c.end();
+      });
+    });
+    await new Promise<void>((r) => sink.listen(0, '127.0.0.1', () => r()));
+    let pausedSeen = false;
+    const front = await listen((c) => {
+      const out = net.connect(portOf(sink), '127.0.0.1', () => {
+        relay(c, out);
+        c.resume();
+        const t = setInterval(() => (pausedSeen ||= c.isPaused()), 5);
+        c.once('end', () => clearInterval(t));
+      });
+    });
+    const client = net.connect(portOf(front), '127.0.0.1', () => client.end(payload));
+    await sinkDone;
+    expect(Buffer.concat(sunk).equals(payload)).toBe(true);
+    expect(pausedSeen).toBe(true);
+    client.destroy();
+    front.close();
+    sink.close();
   });
 });
