@@ -4,9 +4,10 @@
  * returns, so one buffer serves every connection. This skips the per-read allocation of a 64 KiB
  * buffer and the stream machinery ('data' events), a visible part of the CPU per proxied request.
  *
- * Outgoing connections get it from net.connect's public `onread` option (onreadOption). Accepted
- * connections have no such option: readDirectly() switches an accepted plain socket to the same
- * mode by setting what the option sets. Those properties are keyed by symbols private to Node's
+ * Outgoing HTTP connections get it from net.connect's public `onread` option (onreadOption).
+ * Accepted connections have no such option, and the TCP engine's server connections are opened
+ * without it: readDirectly() switches such a plain socket to the same mode by setting what the
+ * option sets. Those properties are keyed by symbols private to Node's
  * net module, learned here from a socket made with the option, by identity of their values
  * rather than by name. Where that does not work (another Node, a TLS socket), nothing changes
  * and the socket keeps emitting 'data'.
@@ -65,10 +66,10 @@ let keys: OnreadKeys | null | undefined;
 type Handle = { useUserBuffer?: (b: Uint8Array) => void };
 
 /**
- * Switches an accepted plain (not TLS) socket to direct reads: from the next read on, reads go
- * to `deliver` and the socket emits no 'data' for them (data already in its stream buffer, such as
- * unshifted bytes, still comes as 'data'). 'end', 'error', 'close', pause() and resume() work as
- * before. Returns false, changing nothing, when this Node does not allow it.
+ * Switches a plain (not TLS) socket, accepted or connected, to direct reads: from the next read
+ * on, reads go to `deliver` and the socket emits no 'data' for them (data already in its stream
+ * buffer, such as unshifted bytes, still comes as 'data'). 'end', 'error', 'close', pause() and
+ * resume() work as before. Returns false, changing nothing, when this Node does not allow it.
  */
 export function readDirectly(sock: Socket, deliver: (d: Buffer) => void): boolean {
   if ((sock as Socket & { encrypted?: boolean }).encrypted || !(sock instanceof Socket)) return false;
