@@ -24,7 +24,8 @@ import { HttpTxn, type TxnResult } from './txn.js';
 import { runRequestPhase, runResponsePhase, type HttpHooks, type LocalReply, type RequestVerdict } from './txn-hooks.js';
 import { CookieTxn, processRequestCookies, processResponseCookies } from '../persist/cookie.js';
 import { serializeLocalReply } from './local-reply.js';
-import { encodeChunked, lastChunk, writeChunked } from './rechunk.js';
+import { encodeChunked, lastChunk, rangesLength, writeChunked } from './rechunk.js';
+import { htxChunkedEndSize, htxHeadSize, htxReplySize, htxResponseHeadSize } from './htx-size.js';
 import { retries as retriesOn, retryPolicy, NO_RETRY_ON, type L7Failure, type RetryPolicy } from './retry.js';
 import { balanceInput, hashKey } from './balance-input.js';
 import { bodyRoom } from './body-room.js';
@@ -416,7 +417,8 @@ export class HttpSession {
   private beginTransaction(req: ParsedRequest): void {
     const at = now();
     const txn = new HttpTxn(this, req, at);
-    txn.bytesIn = req.consumed; // bytes in are the client's, as received (the body adds its own)
+    // Counted as HAProxy counts them: the message as received, in its internal form (htx-size.ts).
+    txn.bytesIn = htxHeadSize(req.head.method, req.head.uri, req.head.version, req.head.headers);
     this.txn = txn;
     this.state = State.Forwarding;
     this.fe.counters.countRequest(at);
@@ -470,10 +472,10 @@ export class HttpSession {
     const feConfig = this.fe.config;
     const beConfig = verdict.backend?.config;
     const statsProxy = feConfig.stats.enabled && hooks.statsMatches?.(feConfig, uri) ? feConfig : beConfig?.stats.enabled && hooks.statsMatches?.(beConfig, uri) ? beConfig : undefined;
-    if (statsProxy && hooks.stats) return this.serveLocal(txn, (body) => hooks.stats!(txn, statsProxy, body));
+    if (statsProxy && hooks.stats) return this.serveLocal(txn, '<STATS>', (body) => hooks.stats!(txn, statsProxy, body));
     if (verdict.service) {
       const name = verdict.service;
-      if (hooks.service) return this.serveLocal(txn, (body) => hooks.service!(txn, name, body));
+      if (hooks.service) return this.serveLocal(txn, name === 'prometheus-exporter' ? '<PROMEX>' : `<${name}>`, (body) => hooks.service!(txn, name, body));
       return this.replyError(500, 'PR--');
     }
     const backend = verdict.backend;
@@ -594,7 +596,9 @@ export class HttpSession {
   }
 
   /** Runs a local service once the request body is complete (at most one buffer of it). */
-  private serveLocal(txn: HttpTxn, produce: (body: Buffer) => LocalReply): void {
+  private serveLocal(txn: HttpTxn, applet: string, produce: (body: Buffer) => LocalReply): void {
+    txn.applet = applet;
+    txn.connectedAt = now();
     this.pendingService = produce;
     if (this.reqBodyDone) this.runService(txn);
   }
@@ -611,6 +615,7 @@ export class HttpSession {
     } catch {
       return this.replyError(500, 'PR--');
     }
+    txn.responseAt = now();
     const bytes = this.hooks.localReply ? this.hooks.localReply(txn, reply) : serializeLocalReply(reply);
     this.replyLocally(bytes, reply.status, reply.termination ?? 'LR--', reply.close === true);
   }
@@ -769,7 +774,7 @@ export class HttpSession {
       if (this.reqRemaining === 0) this.reqBodyDone = true;
     }
     const rest = used < d.length ? d.subarray(used) : undefined;
-    txn.bytesIn += used;
+    txn.bytesIn += chunks ? rangesLength(ranges) + (this.reqBodyDone ? htxChunkedEndSize(chunks.trailers) : 0) : used;
     const sock = this.serverSock;
     if (sock && !this.pendingService) {
       this.serverTimeout.set(this.serverTimeoutMs);
@@ -871,11 +876,13 @@ export class HttpSession {
         // Interim responses (100 Continue, 103 Early Hints) pass through; the final one follows.
         const bytes = serializeResponseHead(r.head);
         this.client.write(bytes);
-        txn.bytesOut += bytes.length;
+        txn.bytesOut += htxResponseHeadSize(r.head);
         continue;
       }
       this.res = r;
       txn.res = r;
+      // The head as received, before response rules change it (htx-size.ts).
+      txn.bytesOut += htxResponseHeadSize(r.head);
       txn.responseAt = now();
       txn.status = status;
       this.stick?.response(status, txn.responseAt);
@@ -906,10 +913,23 @@ export class HttpSession {
     return true;
   }
 
+  /** The payload bytes of a response's body that arrived with its head, as HAProxy counts them. */
+  private bodyReceivedWithHead(r: ParsedResponse): number {
+    const rest = this.resPending?.length ?? 0;
+    if (r.framing === 'length') return Math.min(rest, r.contentLength);
+    if (r.framing === 'until-close') return rest;
+    const chunks = this.resChunks;
+    if (r.framing === 'chunked' && chunks && this.resFed >= 0) return rangesLength(this.resRanges) + (chunks.done ? htxChunkedEndSize(chunks.trailers) : 0);
+    return 0;
+  }
+
   /** `received`: the bytes the head was parsed from (it starts them; the body bytes after it are resPending). */
   private startResponse(txn: HttpTxn, r: ParsedResponse, received: Buffer): void {
     const verdict = runResponsePhase(this.hooks, txn);
     if (verdict.kind === 'reply') {
+      // The body bytes that came with the head were in the proxy before the reply replaced them:
+      // HAProxy counts them (htx-size.ts).
+      txn.bytesOut += this.bodyReceivedWithHead(r);
       this.discardServer();
       return this.replyLocally(verdict.bytes, verdict.status, verdict.termination, true);
     }
@@ -941,11 +961,9 @@ export class HttpSession {
     const rest = this.resPending;
     if (rest && !upgrade && r.framing === 'length' && r.canonical && verdict.untouched && !cookieCfg && sameFields(headers, r.head.headers)) {
       this.resPending = undefined;
-      txn.bytesOut += r.consumed;
       return this.forwardResponseBody(txn, rest, received);
     }
     const text = responseHeadText(r.head, headers);
-    txn.bytesOut += text.length;
     if (upgrade) {
       this.client.write(text, 'latin1');
       return this.enterTunnel(txn);
@@ -999,7 +1017,8 @@ export class HttpSession {
       }
       complete = chunks.done;
       // Re-framed as HAProxy sends it (see rechunk.ts).
-      txn.bytesOut += writeChunked(this.client, d, ranges, complete ? lastChunk(chunks.trailers) : undefined);
+      writeChunked(this.client, d, ranges, complete ? lastChunk(chunks.trailers) : undefined);
+      txn.bytesOut += rangesLength(ranges) + (complete ? htxChunkedEndSize(chunks.trailers) : 0);
       if (this.client.writableNeedDrain) this.serverSock?.pause();
     } else {
       if (!this.resUntilClose) {
@@ -1199,15 +1218,15 @@ export class HttpSession {
     const txn = this.txn!;
     txn.status = status;
     txn.termination = termination;
-    txn.bytesOut += bytes.length;
     txn.local = true;
     // With a request body still arriving, the connection cannot be reused safely.
     const mustClose = close || !this.reqBodyDone || txn.closeAfter;
     // As HAProxy's H1 layer: a response after which the connection closes says so, last.
     // An HTTP/1.0 client kept alive is told so, as for forwarded responses.
     let out = mustClose ? withConnectionHeader(bytes, CONNECTION_CLOSE) : txn.req?.head.version === 'HTTP/1.0' ? withConnectionHeader(bytes, CONNECTION_KEEP_ALIVE) : bytes;
-    if (txn.req?.head.method === 'HEAD' || status === 204 || status === 304) out = headOnly(out);
-    txn.bytesOut += out.length - bytes.length;
+    const bodiless = txn.req?.head.method === 'HEAD' || status === 204 || status === 304;
+    if (bodiless) out = headOnly(out);
+    txn.bytesOut += htxReplySize(bytes, !bodiless);
     this.client.write(out);
     this.endTransaction(true);
     if (mustClose) return this.closeAfterFlush();
@@ -1218,7 +1237,7 @@ export class HttpSession {
   private finishWithRaw(status: number): void {
     const bytes = rawErrorBytes(status)!;
     const txn = this.txn!;
-    txn.bytesOut += bytes.length;
+    // No message reached the proxy: HAProxy counts no bytes either way (stats, logs).
     txn.local = true;
     this.client.write(bytes);
     this.endTransaction(false);

@@ -37,6 +37,11 @@ export class HttpTxn {
   clientClosed = false;
   /** Answered by portico itself (error page, redirect, return, stats). */
   local = false;
+  /**
+   * The internal service that answered, as HAProxy names its applets in the log's server field
+   * ("<STATS>", "<PROMEX>"); its "connection" takes no time (Tw and Tc are 0).
+   */
+  applet: string | undefined = undefined;
   badRequest = false;
   serverFailed = false;
   /**

@@ -34,6 +34,8 @@ export interface LfVarDef {
   http?: boolean;
   /** Digits of the X (hexadecimal) form; numbers without it ignore X, as HAProxy does for %ST. */
   hex?: number;
+  /** An empty value prints as nothing rather than '-' (%HQ without a query string, as HAProxy). */
+  blankWhenEmpty?: boolean;
 }
 
 /** The variables of the manual's table (8.2.6) with their types. */
@@ -45,7 +47,7 @@ export const LF_VARIABLES: Readonly<Record<string, LfVarDef>> = {
   HM: { type: 'string', http: true },
   HP: { type: 'string', http: true },
   HPO: { type: 'string', http: true },
-  HQ: { type: 'string', http: true },
+  HQ: { type: 'string', http: true, blankWhenEmpty: true },
   HU: { type: 'string', http: true },
   HV: { type: 'string', http: true },
   ID: { type: 'string' },
@@ -302,6 +304,7 @@ function renderVar(part: Extract<LfPart, { kind: 'var' }>, value: LfValue): stri
     case 'date':
       return value === undefined ? '-' : String(value);
     case 'string':
+      if (value === '' && def.blankWhenEmpty) return flags.quote ? '""' : '';
       return renderText(value === undefined ? undefined : String(value), flags);
   }
 }

@@ -140,9 +140,9 @@ export class HttpLogVars {
       case 'Tq':
         return Ti < 0 || TR < 0 ? -1 : Th + Ti + TR;
       case 'Tw':
-        return tarpit ? txn.endedAt - txn.startedAt : timers(txn.connect).Tw;
+        return tarpit ? txn.endedAt - txn.startedAt : txn.applet ? 0 : timers(txn.connect).Tw;
       case 'Tc':
-        return timers(txn.connect).Tc;
+        return txn.applet ? 0 : timers(txn.connect).Tc;
       case 'Tr':
         return txn.responseAt > 0 && txn.connectedAt > 0 ? txn.responseAt - txn.connectedAt : -1;
       case 'Ta':
@@ -152,7 +152,7 @@ export class HttpLogVars {
       case 'Tu':
         return txn.endedAt - acceptedAt - Math.max(0, Ti);
       case 'Td': {
-        const { Tw, Tc } = timers(txn.connect);
+        const { Tw, Tc } = txn.applet ? { Tw: 0, Tc: 0 } : timers(txn.connect);
         const Tr = txn.responseAt > 0 && txn.connectedAt > 0 ? txn.responseAt - txn.connectedAt : -1;
         if (TR < 0 || Tw < 0 || Tc < 0 || Tr < 0) return -1;
         return txn.endedAt - (reqStart || acceptedAt) - (TR + Tw + Tc + Tr);

@@ -8,6 +8,8 @@ import { formatGmtDate, formatLocalDate, formatLogDateMs, type LfValue } from '.
 import { splitTarget } from './uri.js';
 import type { HttpTxn } from '../http/txn.js';
 
+const BADREQ = '<BADREQ>';
+
 const HOST = hostname();
 
 function stripV4Mapped(a: string | undefined): string | undefined {
@@ -33,7 +35,7 @@ export function txnVariable(txn: HttpTxn, name: string): LfValue {
     case 'b':
       return txn.backend?.name ?? s.fe.name;
     case 's':
-      return txn.server?.name ?? '<NOSRV>';
+      return txn.server?.name ?? txn.applet ?? '<NOSRV>';
     case 'si':
       return txn.server && txn.server.target.kind === 'inet' ? txn.server.target.host : undefined;
     case 'sp':
@@ -44,22 +46,24 @@ export function txnVariable(txn: HttpTxn, name: string): LfValue {
       return HOST;
     case 'pid':
       return process.pid;
+    // A request that could not be parsed shows as HAProxy shows it, in each of its parts.
     case 'HM':
-      return req?.method;
+      return req ? req.method : BADREQ;
     case 'HU':
-      return req?.uri;
+      return req ? req.uri : BADREQ;
     case 'HV':
-      return txn.clientVersion;
+      return req ? txn.clientVersion : BADREQ;
     case 'HP':
     case 'HPO':
     case 'HQ': {
-      if (!req) return undefined;
+      if (!req) return BADREQ;
       const t = splitTarget(req.uri);
-      if (name === 'HQ') return t.query === undefined ? undefined : `?${t.query}`;
+      // No query string: HAProxy prints nothing at all, not "-".
+      if (name === 'HQ') return t.query === undefined ? '' : `?${t.query}`;
       return name === 'HP' ? t.prefix + t.path : t.path;
     }
     case 'r':
-      return req ? `${req.method} ${req.uri} ${txn.clientVersion}` : '<BADREQ>';
+      return req ? `${req.method} ${req.uri} ${txn.clientVersion}` : BADREQ;
     case 't':
     case 'tr':
       return formatLogDateMs(txn.startedAt);

@@ -144,8 +144,8 @@ export function httpFields(msg: string): string[] {
   const m = /^(\S+):\d+ \[[^\]]+\] (\S+) (\S+) (\S+) (\S+) (\S+) (\S+) (\S+) (\S+) (\S+) (\S+)(.*)$/.exec(msg);
   if (!m) throw new Error(`not an httplog line: ${msg}`);
   const [, ci, ft, bs, timers, status, bytes, cc, cs, tsc, conns, queues, rest] = m;
-  // %B in HTTP counts HAProxy's internal (HTX) message size, which no byte stream shows: compare zero / non-zero.
-  return [`ci=${ci}`, `ft=${ft}`, `b/s=${bs}`, `timers=${timer(timers!)}`, `status=${status}`, `bytes=${bytes === '0' ? '0' : '>0'}`, `CC=${cc}`, `CS=${cs}`, `tsc=${tsc}`, `conns=${conns}`, `queues=${queues}`, `rest=${rest}`];
+  // %B in HTTP counts messages as HAProxy holds them (src/http/htx-size.ts); compared exactly.
+  return [`ci=${ci}`, `ft=${ft}`, `b/s=${bs}`, `timers=${timer(timers!)}`, `status=${status}`, `bytes=${bytes}`, `CC=${cc}`, `CS=${cs}`, `tsc=${tsc}`, `conns=${conns}`, `queues=${queues}`, `rest=${rest}`];
 }
 
 export function tcpFields(msg: string): string[] {
@@ -160,7 +160,6 @@ export function clfFields(msg: string): string[] {
   const words = msg.match(/"[^"]*"|\S+/g) ?? [];
   return words.map((w, i) => {
     if (i === 3 || i === 4) return 'DATE';
-    if (i === 7) return w === '0' ? '0' : '>0';
     if (i === 10 || i === 11) return 'N';
     if (i >= 15 && i <= 19) return w === '-1' ? '-1' : 'n';
     return w;

@@ -249,26 +249,36 @@ describe('CSV fields after a known traffic pattern', () => {
     // the client was gone); 4xx: probe, 2x404, deny, garbage; 5xx: teapot (denied), close.
     // The upload abandoned by its client has no status: "other".
     expect(['hrsp_1xx', 'hrsp_2xx', 'hrsp_3xx', 'hrsp_4xx', 'hrsp_5xx', 'hrsp_other'].map((h) => f('fe/FRONTEND', h))).toEqual([0, 14, 0, 5, 2, 1]);
-    // Bytes: everything the clients sent in complete requests, everything they received.
+    // Bytes in and out are HAProxy's: messages in their internal form (src/http/htx-size.ts),
+    // exact against haproxy in the test below; here, what follows from the pattern. A message
+    // counts its start line and fields without separators, plus 21: within a factor of two of
+    // its wire size either way for these messages.
     const unparsed = side.steps['garbage']!;
-    expect(f('fe/FRONTEND', 'bin')).toBe(side.sent - unparsed.sent);
-    // Out: what the clients received, plus the response the aborting client left behind.
-    const late = f('fe/FRONTEND', 'bout') - side.received;
-    expect(late).toBeGreaterThan(0);
-    expect(late).toBeLessThan(500);
+    expect(f('fe/FRONTEND', 'bin')).toBeGreaterThan((side.sent - unparsed.sent) / 2);
+    expect(f('fe/FRONTEND', 'bin')).toBeLessThan((side.sent - unparsed.sent) * 2);
+    expect(f('fe/FRONTEND', 'bout')).toBeGreaterThan(side.received / 2);
+    expect(f('fe/FRONTEND', 'bout')).toBeLessThan(side.received * 2);
     expect(f('fe/web', 'bin')).toBe(f('fe/FRONTEND', 'bin'));
     expect(f('fe/web', 'bout')).toBe(f('fe/FRONTEND', 'bout'));
     expect([s('fe/web', 'type'), s('fe/web', 'sid'), s('fe/web', 'stot'), s('fe/web', 'dreq'), s('fe/web', 'ereq')]).toEqual(['3', '1', '22', '1', '2']);
     expect(f('fe/FRONTEND', 'h1_total_connections')).toBe(22);
     expect(f('fe/FRONTEND', 'h1_total_streams')).toBe(21); // the probe sent nothing: no stream
     expect(f('fe/FRONTEND', 'h1_bytes_in')).toBe(side.sent);
-    expect(f('fe/FRONTEND', 'h1_bytes_out')).toBe(f('fe/FRONTEND', 'bout'));
+    // The h1 figures are the wire's: what the clients received, plus the response the aborting
+    // client left behind.
+    const late = f('fe/FRONTEND', 'h1_bytes_out') - side.received;
+    expect(late).toBeGreaterThan(0);
+    expect(late).toBeLessThan(500);
     // app: roundrobin s1, s2, ... over 6 roots, 2 404s and the 1000-byte response (s1).
     expect([f('app/s1', 'stot'), f('app/s2', 'stot'), f('app/BACKEND', 'stot')]).toEqual([5, 4, 9]);
     expect([f('app/s1', 'lbtot'), f('app/s2', 'lbtot'), f('app/BACKEND', 'lbtot')]).toEqual([5, 4, 9]);
     expect([f('app/s1', 'hrsp_4xx'), f('app/s2', 'hrsp_4xx'), f('app/BACKEND', 'hrsp_4xx')]).toEqual([1, 1, 2]);
     expect([f('app/s1', 'hrsp_2xx'), f('app/s2', 'hrsp_2xx'), f('app/BACKEND', 'req_tot')]).toEqual([4, 3, 9]);
-    expect(f('app/s1', 'bout')).toBe(side.steps['size']!.received + [1, 3, 5].reduce((n, i) => n + side.steps[`root${i}`]!.received, 0) + side.steps['404-a']!.received);
+    // s1 served the 1000-byte body, and a head for each of its five responses.
+    const s1Wire = side.steps['size']!.received + [1, 3, 5].reduce((n, i) => n + side.steps[`root${i}`]!.received, 0) + side.steps['404-a']!.received;
+    expect(f('app/s1', 'bout')).toBeGreaterThan(1000 + 5 * 21);
+    expect(f('app/s1', 'bout')).toBeLessThan(s1Wire * 2);
+    expect(f('app/s1', 'bout') + f('app/s2', 'bout')).toBe(f('app/BACKEND', 'bout'));
     expect([s('app/s1', 'status'), s('app/s1', 'weight'), s('app/s1', 'act'), s('app/s1', 'bck'), s('app/s1', 'type'), s('app/s1', 'sid')]).toEqual(['no check', '1', '1', '0', '2', '1']);
     expect([s('app/BACKEND', 'status'), s('app/BACKEND', 'weight'), s('app/BACKEND', 'act'), s('app/BACKEND', 'bck'), s('app/BACKEND', 'type'), s('app/BACKEND', 'algo')]).toEqual(['UP', '2', '2', '0', '1', 'roundrobin']);
     expect([s('app/s1', 'qlimit'), s('app/s1', 'check_status'), s('app/s1', 'chkfail'), s('app/BACKEND', 'chkdown')]).toEqual(['', '', '', '0']);
@@ -367,9 +377,6 @@ const TIME_FIELDS: Record<string, number> = {
  */
 function knownDifference(key: string, field: string): string | undefined {
   const [px, sv] = key.split('/') as [string, string];
-  if (['bin', 'bout'].includes(field) && px !== 'chk') {
-    return 'HTTP byte counts: HAProxy counts its internal message size (HTX), portico the bytes on the wire';
-  }
   if (['srv_icur', 'idle_conn_cur', 'safe_conn_cur', 'used_conn_cur', 'need_conn_est'].includes(field)) return 'skip'; // connection pools
   if (field === 'h1_open_connections' && sv === 'BACKEND') return 'skip'; // idle server connections kept
   if (px === 'chk' && field.startsWith('h1_')) return 'HAProxy counts health-check connections in the backend h1 figures';
@@ -377,4 +384,4 @@ function knownDifference(key: string, field: string): string | undefined {
   return undefined;
 }
 
-const STILL_DIFFERENT = new Set(['fe/FRONTEND.bin', 'app/s1.bout', 'chk/BACKEND.h1_total_connections']);
+const STILL_DIFFERENT = new Set(['chk/BACKEND.h1_total_connections']);
