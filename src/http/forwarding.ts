@@ -30,29 +30,45 @@ export function combineModes(a: ConnMode, b: ConnMode): ConnMode {
   return 'keep-alive';
 }
 
+/** Whether a TE field of `h` lists the "trailers" token (in lower case: HAProxy drops "Trailers"). */
+function teHasTrailers(h: HeaderList): boolean {
+  for (let i = 0; i < h.length; i += 2) {
+    if (h[i] !== 'te') continue;
+    for (const t of h[i + 1]!.split(',')) if (t.split(';')[0]!.trim() === 'trailers') return true;
+  }
+  return false;
+}
+
 /**
  * Copies `h` without hop-by-hop headers and those the Connection header names. Transfer-Encoding
  * is hop-by-hop too, but portico forwards chunked bodies as they are: with `keepTransferEncoding`
- * it stays where it was, with its value, as HAProxy forwards it.
+ * it stays where it was, with its value, as HAProxy forwards it. With `keepTeTrailers` (requests)
+ * a TE field that lists "trailers" stays as `te: trailers`, its other codings dropped, as HAProxy
+ * does: gRPC servers refuse requests without it.
  */
-export function withoutHopByHop(h: HeaderList, keepUpgrade: boolean, keepTransferEncoding: boolean): HeaderList {
+export function withoutHopByHop(h: HeaderList, keepUpgrade: boolean, keepTransferEncoding: boolean, keepTeTrailers = false): HeaderList {
   const kept = removeHopByHop(h, keepUpgrade);
-  if (!keepTransferEncoding) return kept;
-  // `kept` is `h` in order minus some fields: walk both to put Transfer-Encoding back in place.
+  const teTrailers = keepTeTrailers && teHasTrailers(h);
+  if (!keepTransferEncoding && !teTrailers) return kept;
+  // `kept` is `h` in order minus some fields: walk both to put the kept ones back in place.
   const out: HeaderList = [];
   let j = 0;
   let found = false;
+  let teDone = false;
   for (let i = 0; i < h.length; i += 2) {
     if (j < kept.length && kept[j] === h[i] && kept[j + 1] === h[i + 1]) {
       out.push(kept[j]!, kept[j + 1]!);
       j += 2;
-    } else if (h[i] === 'transfer-encoding') {
+    } else if (keepTransferEncoding && h[i] === 'transfer-encoding') {
       // Trimmed: a value that started on a folded line keeps no leading blanks (as HAProxy's).
       out.push('transfer-encoding', h[i + 1]!.trim());
       found = true;
+    } else if (teTrailers && !teDone && h[i] === 'te') {
+      out.push('te', 'trailers');
+      teDone = true;
     }
   }
-  if (!found) out.push('transfer-encoding', 'chunked');
+  if (keepTransferEncoding && !found) out.push('transfer-encoding', 'chunked');
   return out;
 }
 
@@ -121,7 +137,7 @@ function excluded(ff: ForwardFor, address: string): boolean {
 export function prepareRequestHeaders(txn: HttpTxn, mode: ConnMode, client: Socket, _listener: Listener): HeaderList {
   const req = txn.req!;
   const upgrade = req.upgrade;
-  const out = withoutHopByHop(req.head.headers, upgrade, req.framing === 'chunked');
+  const out = withoutHopByHop(req.head.headers, upgrade, req.framing === 'chunked', true);
   const fe = addressOptionsOf(txn.session.fe.config);
   const beConfig = txn.backend?.config;
   const be = beConfig ? addressOptionsOf(beConfig) : undefined;

@@ -7,8 +7,9 @@
  *
  * Intended differences, normalised away before comparing (and only those):
  *  - portico removes the headers named in a Connection header and the fixed hop-by-hop set
- *    (keep-alive, proxy-connection, te, trailer, upgrade unless upgrading) from forwarded
- *    messages on purpose; HAProxy 2.6 forwards them. See HOP_BY_HOP below.
+ *    (keep-alive, proxy-connection, trailer, upgrade unless upgrading) from forwarded
+ *    messages on purpose; HAProxy 2.6 forwards them. See HOP_BY_HOP below. TE is compared:
+ *    both keep `te: trailers` in requests and drop its other codings.
  *  - as part of that, portico rebuilds the Connection header (lower-case tokens, placed last)
  *    where HAProxy edits it in place: see connectionLast().
  */
@@ -170,7 +171,7 @@ interface Obs {
 }
 
 /** Hop-by-hop headers portico removes on purpose (HAProxy 2.6 forwards them between HTTP/1 peers). */
-const HOP_BY_HOP = ['keep-alive', 'proxy-connection', 'te', 'trailer', 'upgrade'];
+const HOP_BY_HOP = ['keep-alive', 'proxy-connection', 'trailer', 'upgrade'];
 
 function short(body: string): string {
   return body.length > 600 ? `<${body.length} bytes sha1 ${createHash('sha1').update(body, 'latin1').digest('hex').slice(0, 12)}>` : body;
@@ -348,6 +349,11 @@ const CASES: Case[] = [
     name: 'hop-by-hop headers in the request',
     run: (s) => one(s, 'basic', `GET /h HTTP/1.1\r\n${H}Connection: close, X-Secret\r\nX-Secret: 1\r\nKeep-Alive: timeout=5\r\nTE: trailers\r\nProxy-Connection: keep-alive\r\n\r\n`),
     connectionNamed: ['x-secret'],
+  },
+  {
+    // HAProxy matches the token in lower case only: "Trailers" is dropped with the rest.
+    name: 'TE in requests: "trailers" kept alone, other codings dropped',
+    run: (s) => one(s, 'basic', [get('/te1', 'TE: trailers, deflate;q=0.5\r\n'), { wait: 50 }, get('/te2', 'TE: deflate\r\n'), { wait: 50 }, getClose('/te3', 'te: Trailers\r\n')]),
   },
   { name: 'pipelined requests answered in order', run: (s) => one(s, 'basic', get('/p1') + get('/p2') + `POST /p3 HTTP/1.1\r\n${H}Content-Length: 3\r\n\r\nabc` + getClose('/p4')) },
   // A FIN after pipelined requests (the first still being served when it comes). HAProxy races
