@@ -5,21 +5,13 @@
  * timers -1); a request that cannot be parsed shows `<BADREQ>` in each of its parts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePorts, hasHaproxy, rawExchange, sleep, startHaproxy, startPortico, type Proc } from '../harness.js';
+import { hasHaproxy, type Proc } from '../harness.js';
+import { logBothSides, stderrLogPreamble } from './stderr-logs.js';
 
 const HAVE = hasHaproxy();
 
 function config(port: number): string {
-  return `global
-    log stderr format raw local0
-defaults
-    mode http
-    log global
-    option dontlognull
-    log-format "%b/%s %TR/%Tw/%Tc/%Tr %ST %{+Q}r HM=%HM HU=%HU HP=%HP HQ=%HQ HV=%HV"
-    timeout connect 500ms
-    timeout client 3s
-    timeout server 3s
+  return `${stderrLogPreamble('%b/%s %TR/%Tw/%Tc/%Tr %ST %{+Q}r HM=%HM HU=%HU HP=%HP HQ=%HQ HV=%HV')}
 frontend fe
     bind 127.0.0.1:${port}
     stats enable
@@ -36,20 +28,11 @@ const EXCHANGES = [
 ];
 
 describe.skipIf(!HAVE)('log fields of applets and unparsable requests, against haproxy 2.6', () => {
-  const lines = new Map<string, string[]>();
-  const procs: Proc[] = [];
+  let lines = new Map<string, string[]>();
+  let procs: Proc[] = [];
 
   beforeAll(async () => {
-    const [hp, pp] = await freePorts(2);
-    for (const [name, port] of [['haproxy', hp!], ['portico', pp!]] as const) {
-      const proc = name === 'haproxy' ? await startHaproxy(config(port), [port]) : await startPortico(config(port), [port]);
-      procs.push(proc);
-      const from = proc.stderr.length;
-      for (const x of EXCHANGES) await rawExchange(port, x, 1500, true);
-      const mine = () => proc.stderr.slice(from).filter((l) => l.includes(' HM='));
-      for (let i = 0; i < 100 && mine().length < EXCHANGES.length; i++) await sleep(20);
-      lines.set(name, mine());
-    }
+    ({ lines, procs } = await logBothSides(config, EXCHANGES, (l) => l.includes(' HM=')));
   }, 30_000);
 
   afterAll(async () => {

@@ -8,7 +8,8 @@
  * bodies and with a Connection header.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePorts, hasHaproxy, rawExchange, sleep, startHaproxy, startPortico, type Proc } from '../harness.js';
+import { freePorts, hasHaproxy, type Proc } from '../harness.js';
+import { logBothSides, stderrLogPreamble } from './stderr-logs.js';
 import { startScriptedServer, type ScriptedServer } from '../scripted-server.js';
 
 const HAVE = hasHaproxy();
@@ -27,16 +28,7 @@ const RESPONSES: Record<string, string> = {
 };
 
 function config(port: number, origin: number, dead: number): string {
-  return `global
-    log stderr format raw local0
-defaults
-    mode http
-    log global
-    option dontlognull
-    log-format "%HM %HU %ST U=%U B=%B"
-    timeout connect 500ms
-    timeout client 3s
-    timeout server 3s
+  return `${stderrLogPreamble('%HM %HU %ST U=%U B=%B')}
 frontend fe
     bind 127.0.0.1:${port}
     http-request deny if { path /deny }
@@ -69,15 +61,10 @@ const REQUESTS: string[] = [
   'GET /dead HTTP/1.1\r\nhost: a.test\r\n\r\n',
 ];
 
-interface Side {
-  name: string;
-  proc: Proc;
-  lines: string[];
-}
-
 describe.skipIf(!HAVE)('HTTP byte counts in logs (%U, %B) against haproxy 2.6', () => {
   let origin: ScriptedServer;
-  const sides: Side[] = [];
+  let lines = new Map<string, string[]>();
+  let procs: Proc[] = [];
 
   beforeAll(async () => {
     origin = await startScriptedServer((path, s) => {
@@ -85,33 +72,26 @@ describe.skipIf(!HAVE)('HTTP byte counts in logs (%U, %B) against haproxy 2.6', 
       s.write(r);
       if (path === '/close') s.end();
     });
-    const [hp, pp, dead] = await freePorts(3);
-    for (const [name, port] of [['haproxy', hp!], ['portico', pp!]] as const) {
-      const cfg = config(port, origin.port, dead!);
-      const proc = name === 'haproxy' ? await startHaproxy(cfg, [port]) : await startPortico(cfg, [port]);
-      const from = proc.stderr.length;
-      for (const req of REQUESTS) await rawExchange(port, req, 1500, true);
-      // Every request gets its line (bounded wait).
-      for (let i = 0; i < 100 && proc.stderr.slice(from).filter((l) => / U=\d+ B=\d+$/.test(l)).length < REQUESTS.length; i++) await sleep(20);
-      sides.push({ name, proc, lines: proc.stderr.slice(from).filter((l) => / U=\d+ B=\d+$/.test(l)) });
-    }
+    const [dead] = await freePorts(1);
+    ({ lines, procs } = await logBothSides((port) => config(port, origin.port, dead!), REQUESTS, (l) => / U=\d+ B=\d+$/.test(l)));
   }, 60_000);
 
   afterAll(async () => {
-    for (const s of sides) await s.proc.stop();
+    for (const p of procs) await p.stop();
     await origin?.close();
   });
 
   it('logs one line per request on both sides', () => {
-    for (const s of sides) expect(s.lines.length, s.name).toBe(REQUESTS.length);
+    for (const [name, l] of lines) expect(l.length, name).toBe(REQUESTS.length);
   });
 
   it('gives the same %U and %B as haproxy for every exchange', () => {
-    const [h, p] = sides as [Side, Side];
+    const h = lines.get('haproxy')!;
+    const p = lines.get('portico')!;
     // Sorted: each side logs in the order its transactions end.
-    expect([...p.lines].sort()).toEqual([...h.lines].sort());
-    console.log(`byte counts: ${p.lines.length} exchanges, the same on both sides:\n${[...p.lines].sort().join('\n')}`);
+    expect([...p].sort()).toEqual([...h].sort());
+    console.log(`byte counts: ${p.length} exchanges, the same on both sides:\n${[...p].sort().join('\n')}`);
     // Counts of the internal form, not of the wire: the 503 page is 214 bytes long.
-    expect(p.lines).toContain('GET /dead 503 U=47 B=217');
+    expect(p).toContain('GET /dead 503 U=47 B=217');
   });
 });
