@@ -10,34 +10,17 @@
  * Connection header the proxy writes itself; a reply to HEAD counts no body. So a 503 error page,
  * 214 bytes on the wire, is logged as 217 by HAProxy, and now by portico.
  */
-import type { HeaderList, HttpResponseHead } from './message.js';
+import type { HeaderList } from './message.js';
 import { parseResponseHead } from './h1/response.js';
 
-/** What HAProxy's start-line block costs beyond the three words (its struct, measured). */
-const START_LINE_OVERHEAD = 21;
-
-/** A head's HTX size: `a`, `b`, `c` are the three start-line words. */
-export function htxHeadSize(a: string, b: string, c: string, headers: HeaderList): number {
-  let n = START_LINE_OVERHEAD + a.length + b.length + c.length;
-  for (let i = 0; i + 1 < headers.length; i += 2) {
-    const name = headers[i]!;
-    // The H1 parser turns Connection into flags; it never reaches the message.
-    if (name.length === 10 && name === 'connection') continue;
-    n += name.length + headers[i + 1]!.length;
-  }
-  return n;
-}
+// The head's part is computed by the H1 parsers as they measure the head (`htxSize` of a parsed
+// request or response; HTX_COUNTED_START_LINE in h1/limits.ts).
 
 /** The end of a chunked body: one for the end-of-trailers mark, plus each trailer. */
 export function htxChunkedEndSize(trailers: HeaderList): number {
   let n = 1;
   for (let i = 0; i + 1 < trailers.length; i += 2) n += trailers[i]!.length + trailers[i + 1]!.length;
   return n;
-}
-
-/** A response head's HTX size. */
-export function htxResponseHeadSize(head: HttpResponseHead): number {
-  return htxHeadSize(head.version, String(head.status), head.reason, head.headers);
 }
 
 /**
@@ -47,5 +30,5 @@ export function htxResponseHeadSize(head: HttpResponseHead): number {
 export function htxReplySize(bytes: Buffer, withBody: boolean): number {
   const r = parseResponseHead(bytes);
   if (r.kind !== 'response') return bytes.length;
-  return htxResponseHeadSize(r.head) + (withBody ? bytes.length - r.consumed : 0);
+  return r.htxSize + (withBody ? bytes.length - r.consumed : 0);
 }

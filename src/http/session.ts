@@ -25,7 +25,7 @@ import { runRequestPhase, runResponsePhase, type HttpHooks, type LocalReply, typ
 import { CookieTxn, processRequestCookies, processResponseCookies } from '../persist/cookie.js';
 import { serializeLocalReply } from './local-reply.js';
 import { encodeChunked, lastChunk, rangesLength, writeChunked } from './rechunk.js';
-import { htxChunkedEndSize, htxHeadSize, htxReplySize, htxResponseHeadSize } from './htx-size.js';
+import { htxChunkedEndSize, htxReplySize } from './htx-size.js';
 import { retries as retriesOn, retryPolicy, NO_RETRY_ON, type L7Failure, type RetryPolicy } from './retry.js';
 import { balanceInput, hashKey } from './balance-input.js';
 import { bodyRoom } from './body-room.js';
@@ -418,7 +418,7 @@ export class HttpSession {
     const at = now();
     const txn = new HttpTxn(this, req, at);
     // Counted as HAProxy counts them: the message as received, in its internal form (htx-size.ts).
-    txn.bytesIn = htxHeadSize(req.head.method, req.head.uri, req.head.version, req.head.headers);
+    txn.bytesIn = req.htxSize;
     this.txn = txn;
     this.state = State.Forwarding;
     this.fe.counters.countRequest(at);
@@ -475,7 +475,8 @@ export class HttpSession {
     if (statsProxy && hooks.stats) return this.serveLocal(txn, '<STATS>', (body) => hooks.stats!(txn, statsProxy, body));
     if (verdict.service) {
       const name = verdict.service;
-      if (hooks.service) return this.serveLocal(txn, name === 'prometheus-exporter' ? '<PROMEX>' : `<${name}>`, (body) => hooks.service!(txn, name, body));
+      // prometheus-exporter is the one service (rules/actions/misc-actions.ts); HAProxy's applet name.
+      if (hooks.service) return this.serveLocal(txn, '<PROMEX>', (body) => hooks.service!(txn, name, body));
       return this.replyError(500, 'PR--');
     }
     const backend = verdict.backend;
@@ -876,13 +877,13 @@ export class HttpSession {
         // Interim responses (100 Continue, 103 Early Hints) pass through; the final one follows.
         const bytes = serializeResponseHead(r.head);
         this.client.write(bytes);
-        txn.bytesOut += htxResponseHeadSize(r.head);
+        txn.bytesOut += r.htxSize;
         continue;
       }
       this.res = r;
       txn.res = r;
-      // The head as received, before response rules change it (htx-size.ts).
-      txn.bytesOut += htxResponseHeadSize(r.head);
+      // The head as received, measured by the parser (htx-size.ts).
+      txn.bytesOut += r.htxSize;
       txn.responseAt = now();
       txn.status = status;
       this.stick?.response(status, txn.responseAt);

@@ -77,13 +77,11 @@ export function readDirectly(sock: Socket, deliver: (d: Buffer) => void): boolea
   if (!handle || typeof handle.useUserBuffer !== 'function') return false;
   keys ??= findOnreadKeys();
   if (!keys) return false;
+  const { buffer, callback } = onreadOption(deliver);
   const own = sock as unknown as Record<symbol, unknown>;
-  own[keys.buffer] = READ_BUFFER;
-  own[keys.callback] = (n: number) => {
-    deliver(copyOut(n));
-    return true;
-  };
-  handle.useUserBuffer(READ_BUFFER);
+  own[keys.buffer] = buffer;
+  own[keys.callback] = callback;
+  handle.useUserBuffer(buffer);
   return true;
 }
 

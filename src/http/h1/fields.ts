@@ -36,6 +36,8 @@ export class FieldScan {
   kept = 0;
   /** running HTX size of the kept headers */
   htx = 0;
+  /** names and values of the Connection fields (not counted in logs and stats: see countedFieldBytes) */
+  connectionBytes = 0;
   errStatus = 0;
   errMsg = '';
   errPos = 0;
@@ -227,7 +229,10 @@ function noteSpecial(s: FieldScan, name: string, value: string, at: number): str
       if (name === 'upgrade') s.upgrade = s.upgrade === undefined ? value : `${s.upgrade}, ${value}`;
       return value;
     case 10:
-      if (name === 'connection') s.conn |= connectionFlags(value);
+      if (name === 'connection') {
+        s.conn |= connectionFlags(value);
+        s.connectionBytes += 10 + value.length;
+      }
       return value;
     case 14:
       if (name === 'content-length') return noteContentLength(s, value, at);
@@ -370,6 +375,14 @@ function recordContentLength(s: FieldScan, digits: string, kept: string, value: 
   s.clDigits = digits;
   s.clValue = value;
   return kept;
+}
+
+/**
+ * The kept fields' names and values as HAProxy counts them in logs and stats (src/http/htx-size.ts):
+ * without separators, and without the Connection fields, which its H1 parser turns into flags.
+ */
+export function countedFieldBytes(s: FieldScan): number {
+  return s.htx - HTX_BLOCK * (s.headers.length >> 1) - s.connectionBytes;
 }
 
 /** Removes every kept header called `name` (lower case) and its HTX size. */

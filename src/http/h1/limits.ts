@@ -51,3 +51,9 @@ export function headBudget(limits: H1Limits): number {
  * than first searching the bytes for the end of the head; larger reads are decoded up to it.
  */
 export const DECODE_WHOLE = 2048;
+
+/**
+ * What HAProxy 2.6 counts for a message's start line beyond its three words in the byte counts
+ * of logs and stats (%U, %B, bin, bout); measured, see src/http/htx-size.ts.
+ */
+export const HTX_COUNTED_START_LINE = 21;

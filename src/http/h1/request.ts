@@ -21,10 +21,11 @@ import {
   TE_LAST_CHUNKED,
   TE_OTHER,
   TE_SEEN,
+  countedFieldBytes,
   dropScannedHeader,
   scanFields,
 } from './fields.js';
-import { DECODE_WHOLE, DEFAULT_H1_LIMITS, HTX_BLOCK, headBudget, inputLimit, type H1Limits } from './limits.js';
+import { DECODE_WHOLE, DEFAULT_H1_LIMITS, HTX_BLOCK, HTX_COUNTED_START_LINE, headBudget, inputLimit, type H1Limits } from './limits.js';
 import { INCOMPLETE, h1Error, type H1Error, type H1Incomplete } from './types.js';
 import { VERSION_BAD, VERSION_MORE, scanVersion, versionNumber, versionString } from './version.js';
 
@@ -49,6 +50,8 @@ export interface ParsedRequest {
   host: string | undefined;
   /** major*10+minor as received (HTTP/1.0 → 10), before normalization of the version string */
   versionNumber: number;
+  /** the head's size as HAProxy counts it in logs and stats (src/http/htx-size.ts) */
+  htxSize: number;
 }
 
 export type RequestParseResult = ParsedRequest | H1Incomplete | H1Error;
@@ -202,6 +205,7 @@ function parseRequestText(str: string, avail: number, limits: H1Limits): Request
     clAndTe,
     host: s.host,
     versionNumber: v,
+    htxSize: HTX_COUNTED_START_LINE + method.length + (uriEnd - uriStart) + version.length + countedFieldBytes(s),
   };
 }
 

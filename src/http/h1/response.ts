@@ -14,10 +14,11 @@ import {
   TE_LAST_CHUNKED,
   TE_OTHER,
   TE_SEEN,
+  countedFieldBytes,
   dropScannedHeader,
   scanFields,
 } from './fields.js';
-import { DECODE_WHOLE, DEFAULT_H1_LIMITS, HTX_BLOCK, headBudget, inputLimit, type H1Limits } from './limits.js';
+import { DECODE_WHOLE, DEFAULT_H1_LIMITS, HTX_BLOCK, HTX_COUNTED_START_LINE, headBudget, inputLimit, type H1Limits } from './limits.js';
 import { INCOMPLETE, h1Error, type BodyFraming, type H1Error, type H1Incomplete } from './types.js';
 import { VERSION_BAD, VERSION_MORE, scanVersion, versionNumber, versionString } from './version.js';
 
@@ -43,6 +44,8 @@ export interface ParsedResponse {
    * While nothing changes the head, it can be forwarded as received.
    */
   canonical: boolean;
+  /** the head's size as HAProxy counts it in logs and stats (src/http/htx-size.ts) */
+  htxSize: number;
 }
 
 export type ResponseParseResult = ParsedResponse | H1Incomplete | H1Error;
@@ -194,6 +197,7 @@ function parseResponseText(str: string, avail: number, requestMethod: string, li
     clAndTe,
     versionNumber: v,
     canonical: lineCanonical && s.canonical,
+    htxSize: HTX_COUNTED_START_LINE + version.length + (codeEnd - codeStart) + reason.length + countedFieldBytes(s),
   };
 }
 

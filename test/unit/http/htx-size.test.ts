@@ -1,8 +1,9 @@
-// HAProxy's byte counts for HTTP messages (src/http/htx-size.ts): the expected values are what
+// HAProxy's byte counts for HTTP messages (src/http/htx-size.ts; heads measured by the H1
+// parsers as `htxSize`): the expected values are what
 // haproxy 2.6 logged as %U / %B for these exact messages (test/e2e/log/byte-counts.test.ts runs
 // them against haproxy).
 import { describe, expect, it } from 'vitest';
-import { htxChunkedEndSize, htxHeadSize, htxReplySize, htxResponseHeadSize } from '../../../src/http/htx-size.js';
+import { htxChunkedEndSize, htxReplySize } from '../../../src/http/htx-size.js';
 import { parseRequestHead } from '../../../src/http/h1/request.js';
 import { parseResponseHead } from '../../../src/http/h1/response.js';
 import { proxiedErrorBytes } from '../../../src/http/errors.js';
@@ -10,13 +11,13 @@ import { proxiedErrorBytes } from '../../../src/http/errors.js';
 function request(text: string): number {
   const r = parseRequestHead(Buffer.from(text, 'latin1'));
   if (r.kind !== 'request') throw new Error(`not a request: ${text}`);
-  return htxHeadSize(r.head.method, r.head.uri, r.head.version, r.head.headers);
+  return r.htxSize;
 }
 
 function response(text: string): number {
   const r = parseResponseHead(Buffer.from(text, 'latin1'));
   if (r.kind !== 'response') throw new Error(`not a response: ${text}`);
-  return htxResponseHeadSize(r.head);
+  return r.htxSize;
 }
 
 describe('HTX sizes (HAProxy 2.6 byte counts)', () => {
