@@ -36,6 +36,12 @@ export async function runStandalone(config: Config, o: CliOptions, rules?: Compi
 
   const runtime = new Runtime(config, { log: (level, message) => say(level, message) }, rules);
   const drainer = new Drainer(runtime);
+  // The ports accept connections before the handlers at the end are in place, and signals can
+  // come as soon as they do: SIGTTOU's and SIGTTIN's default action would stop the process and
+  // SIGUSR1's kill it. They are held until then, and sent again.
+  const held: NodeJS.Signals[] = [];
+  const holders = (['SIGUSR1', 'SIGTTOU', 'SIGTTIN'] as const).map((sig) => [sig, () => void held.push(sig)] as const);
+  for (const [sig, h] of holders) process.on(sig, h);
   let failures;
   try {
     failures = await takeOver(() => runtime.start(), o.softStopPids, o.hardStopPids);
@@ -124,5 +130,8 @@ export async function runStandalone(config: Config, o: CliOptions, rules?: Compi
       }
       for (const fe of withListeners()) say('warning', `Resumed ${label(fe.config.kind)} ${fe.name}.`);
     });
+    // Dropped only now that the handlers above are in place: there is no moment without one.
+    for (const [sig, h] of holders) process.off(sig, h);
+    for (const sig of held) process.kill(process.pid, sig);
   });
 }

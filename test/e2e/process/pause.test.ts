@@ -6,6 +6,9 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServer } from 'node:net';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { freePorts, startBackend, startPortico, httpRequest, rawExchange, sleep, DEFAULTS, type Backend, type Proc } from '../harness.js';
 import { porticoCmd, probe, waitForLine } from './proc.js';
 
@@ -60,6 +63,26 @@ describe('pause and resume', () => {
     const other = createServer();
     await new Promise<void>((resolve, reject) => other.once('error', reject).listen(port, '127.0.0.1', resolve));
     await new Promise<void>((resolve) => other.close(() => resolve()));
+    portico.proc.kill('SIGTTIN');
+    await waitForLine(portico.stderr, /Resumed frontend fe\./, 5000);
+    expect((await httpRequest(port!, '/')).status).toBe(200);
+  }, 20_000);
+
+  it('single process: a pause signal sent the moment the port accepts is applied, not left to stop the process', async () => {
+    backend = await startBackend('b1');
+    const [port] = await freePorts(1);
+    // A stats socket keeps the start going after the ports are open (the Runtime API loads then).
+    const sock = join(mkdtempSync(join(tmpdir(), 'portico-pause-')), 'api.sock');
+    const cfg = config(port!, backend.port).replace('global\n', `global\n    stats socket ${sock} level admin\n`);
+    portico = await startPortico(cfg, [], [], porticoCmd('-db'));
+    let state = await probe(port!, 200);
+    for (let i = 0; i < 2000 && state !== 'open'; i++) {
+      await sleep(2);
+      state = await probe(port!, 200);
+    }
+    expect(state).toBe('open');
+    portico.proc.kill('SIGTTOU');
+    await waitForLine(portico.stderr, /Paused frontend fe\./, 5000);
     portico.proc.kill('SIGTTIN');
     await waitForLine(portico.stderr, /Resumed frontend fe\./, 5000);
     expect((await httpRequest(port!, '/')).status).toBe(200);
