@@ -620,10 +620,14 @@ const CASES: Case[] = [
     run: async (s) => {
       const seen = () => Object.values(s.be).reduce((n, b) => n + b.seen.filter((q) => q.head.startsWith('GET /slow/600 ')).length, 0);
       const before = seen();
-      const held = [0, 1].map(() => exchange(s.ports.leastconn, getClose('/slow/600'), 3000));
-      // Both held requests must be on their servers before the next ones are balanced (a fixed
-      // pause was not enough on a loaded machine); bounded wait.
-      await until(() => seen() - before >= 2, 2000);
+      // Each held request must be on its server before the next is balanced (a fixed pause was
+      // not enough on a loaded machine; sent together, haproxy sometimes puts both on s1 when it
+      // takes them in one polling loop); bounded waits.
+      const held: ReturnType<typeof exchange>[] = [];
+      for (let i = 1; i <= 2; i++) {
+        held.push(exchange(s.ports.leastconn, getClose('/slow/600'), 3000));
+        await until(() => seen() - before >= i, 2000);
+      }
       const later = await sequence(s, 'leastconn', ['/a', '/b', '/c', '/d']);
       // The two held requests race each other: which one lands where is arbitrary on both sides,
       // so they are compared as a set.
